@@ -1,0 +1,3 @@
+import BlenderBridgeCore
+
+await BlenderBridgeCommand.main()

@@ -1,0 +1,3 @@
+import BMCPCore
+
+await BMCPCommand.main()

@@ -1,0 +1,41 @@
+import ArgumentParser
+import ServiceKit
+import ServiceLifecycle
+
+/// `log-writer`: turns the event bus into each session's files under the data directory.
+public struct LogWriterCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "log-writer",
+        abstract: "Subscribes to the event bus and writes each session's command.log under the data directory.")
+
+    @OptionGroup var events: EventBusOptions
+    @OptionGroup var data: DataOptions
+    @OptionGroup var logging: LoggingOptions
+    @Option(name: .customLong(Settings.logs.flag), help: Settings.logs.help)
+    var queries: String?
+
+    public init() {}
+
+    public func run() async throws {
+        let logger = try logging.bootstrap(label: "log-writer")
+        let configuration = LogWriterConfiguration(
+            eventsOutEndpoint: events.output, queryEndpoint: Settings.logs.resolve(queries), dataDirectory: data.directory)
+        try await ServiceRunner.run([LogWriterService(configuration: configuration)], logger: logger)
+    }
+}
+
+public struct LogWriterService: Service {
+    let configuration: LogWriterConfiguration
+
+    public init(configuration: LogWriterConfiguration) {
+        self.configuration = configuration
+    }
+
+    public func run() async throws {
+        let loop = try SocketLoop(name: "log-writer")
+        let configuration = configuration
+        try await loop.runUntilShutdown { loop in
+            loop.keep(try LogWriter(loop: loop, configuration: configuration))
+        }
+    }
+}

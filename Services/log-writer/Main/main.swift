@@ -1,0 +1,3 @@
+import LogWriterCore
+
+await LogWriterCommand.main()

@@ -1,0 +1,3 @@
+import MCPFrontCore
+
+await MCPFrontCommand.main()

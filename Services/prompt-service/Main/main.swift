@@ -1,0 +1,3 @@
+import PromptServiceCore
+
+await PromptServiceCommand.main()

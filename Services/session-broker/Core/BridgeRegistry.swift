@@ -1,0 +1,116 @@
+import BusMessages
+import Foundation
+import ServiceKit
+
+/// A Blender instance a bridge holds, as announced in its READY.
+public struct BlenderInstance: Sendable, Equatable {
+    public var id: String
+    public var blenderVersion: String
+    public var address: String
+    public var capacity: Int
+
+    init(_ value: JSONValue, bridge: String) {
+        id = value["id"]?.stringValue ?? "\(bridge)/0"
+        blenderVersion = value["blender_version"]?.stringValue ?? "unknown"
+        address = value["address"]?.stringValue ?? ""
+        capacity = Int(value["capacity"]?.intValue ?? 1)
+    }
+
+    var json: JSONValue {
+        ["id": .string(id), "blender_version": .string(blenderVersion), "address": .string(address),
+         "capacity": .int(Int64(capacity))]
+    }
+}
+
+/// One registered blender-bridge, keyed by its ZeroMQ routing id on the workers ROUTER.
+struct BridgeRecord {
+    let routingID: Data
+    var name: String
+    var instances: [BlenderInstance]
+    /// Monotonic nanoseconds after which the bridge counts as dead (heartbeat liveness).
+    var expiry: UInt64
+    var lastSeen: UInt64
+    var inFlight: Set<UInt64> = []
+}
+
+/// The live bridges and their liveness, per Majordomo: any message from a bridge proves it
+/// alive; silence for `liveness` heartbeat intervals makes it dead.
+struct BridgeRegistry {
+    let heartbeat: Duration
+    let liveness: UInt64 = 3
+    private(set) var bridges: [Data: BridgeRecord] = [:]
+    private var rotation: UInt64 = 0
+
+    init(heartbeat: Duration) {
+        self.heartbeat = heartbeat
+    }
+
+    var isEmpty: Bool { bridges.isEmpty }
+
+    private var expiryFromNow: UInt64 { MonotonicClock.nanoseconds() + heartbeat.nanoseconds * liveness }
+
+    /// Records a READY; returns true when the bridge is new.
+    mutating func register(_ routingID: Data, name: String, instances: [BlenderInstance]) -> Bool {
+        let now = MonotonicClock.nanoseconds()
+        if var existing = bridges[routingID] {
+            existing.name = name
+            existing.instances = instances
+            existing.expiry = expiryFromNow
+            existing.lastSeen = now
+            bridges[routingID] = existing
+            return false
+        }
+        bridges[routingID] = BridgeRecord(
+            routingID: routingID, name: name, instances: instances, expiry: expiryFromNow, lastSeen: now)
+        return true
+    }
+
+    /// Refreshes liveness; false when the bridge is not registered.
+    mutating func touch(_ routingID: Data) -> Bool {
+        guard var bridge = bridges[routingID] else { return false }
+        bridge.expiry = expiryFromNow
+        bridge.lastSeen = MonotonicClock.nanoseconds()
+        bridges[routingID] = bridge
+        return true
+    }
+
+    mutating func remove(_ routingID: Data) -> BridgeRecord? {
+        bridges.removeValue(forKey: routingID)
+    }
+
+    /// Removes and returns every bridge whose liveness ran out.
+    mutating func expire() -> [BridgeRecord] {
+        let now = MonotonicClock.nanoseconds()
+        let dead = bridges.values.filter { $0.expiry < now }
+        for bridge in dead { bridges[bridge.routingID] = nil }
+        return dead
+    }
+
+    /// The least-busy live bridge, rotating among equals so load spreads.
+    mutating func pick() -> Data? {
+        rotation &+= 1
+        let ordered = bridges.values.sorted { $0.routingID.lexicographicallyPrecedes($1.routingID) }
+        guard !ordered.isEmpty else { return nil }
+        let start = Int(rotation % UInt64(ordered.count))
+        let rotated = ordered[start...] + ordered[..<start]
+        return rotated.min { $0.inFlight.count < $1.inFlight.count }?.routingID
+    }
+
+    mutating func assign(_ requestID: UInt64, to routingID: Data) {
+        bridges[routingID]?.inFlight.insert(requestID)
+    }
+
+    mutating func complete(_ requestID: UInt64, on routingID: Data) {
+        bridges[routingID]?.inFlight.remove(requestID)
+    }
+
+    func summary() -> JSONValue {
+        let now = MonotonicClock.nanoseconds()
+        return .array(bridges.values.sorted { $0.name < $1.name }.map { bridge in
+            ["name": .string(bridge.name),
+             "instances": .array(bridge.instances.map(\.json)),
+             "in_flight": .int(Int64(bridge.inFlight.count)),
+             "last_seen_ms_ago": .int(Int64((now - min(now, bridge.lastSeen)) / 1_000_000))]
+        })
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import ServiceKit
+import ServiceLifecycle
+
+/// `session-broker`: routes MCP requests to Blender bridges and hosts the event proxy.
+public struct SessionBrokerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "session-broker",
+        abstract: "Routes commands from mcp-front to blender-bridges (Majordomo-style) and hosts the event bus proxy.")
+
+    @OptionGroup var broker: BrokerOptions
+    @OptionGroup var events: EventBusOptions
+    @OptionGroup var heartbeat: HeartbeatOptions
+    @OptionGroup var logging: LoggingOptions
+
+    public init() {}
+
+    public func run() async throws {
+        let logger = try logging.bootstrap(label: "session-broker")
+        let configuration = BrokerConfiguration(
+            clientsEndpoint: broker.clients, workersEndpoint: broker.workers,
+            eventsInEndpoint: events.input, eventsOutEndpoint: events.output,
+            heartbeat: try heartbeat.interval())
+        try await ServiceRunner.run([SessionBrokerService(configuration: configuration)], logger: logger)
+    }
+}
+
+public struct SessionBrokerService: Service {
+    let configuration: BrokerConfiguration
+
+    public init(configuration: BrokerConfiguration) {
+        self.configuration = configuration
+    }
+
+    public func run() async throws {
+        let loop = try SocketLoop(name: "session-broker")
+        let configuration = configuration
+        try await loop.runUntilShutdown { loop in
+            loop.keep(try SessionBroker(loop: loop, configuration: configuration))
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import SessionBrokerCore
+
+await SessionBrokerCommand.main()

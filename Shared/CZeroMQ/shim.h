@@ -1,0 +1,4 @@
+#ifndef BMCP_CZEROMQ_SHIM_H
+#define BMCP_CZEROMQ_SHIM_H
+#include <zmq.h>
+#endif

@@ -1,0 +1,26 @@
+import Logging
+import ServiceLifecycle
+
+extension SocketLoop {
+    /// Runs the loop as the body of a swift-service-lifecycle `Service`: starts the thread,
+    /// and on graceful shutdown (SIGTERM/SIGINT) stops it and waits for its teardown.
+    public func runUntilShutdown(_ setup: @escaping @Sendable (SocketLoop) throws -> Void) async throws {
+        start(setup)
+        try await withGracefulShutdownHandler {
+            try await finished()
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+}
+
+/// Runs one or more services until SIGTERM or SIGINT, the way every executable here does.
+public enum ServiceRunner {
+    public static func run(_ services: [any Service], logger: Logger) async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}

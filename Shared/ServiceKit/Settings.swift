@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+
+/// One configurable value: a flag, the environment variable behind it and its default,
+/// resolved in that order (DESIGN.md, "Default endpoints").
+public struct Setting: Sendable {
+    public let flag: String
+    public let environment: String
+    public let defaultValue: String
+    public let summary: String
+
+    public init(flag: String, environment: String, defaultValue: String, summary: String) {
+        self.flag = flag
+        self.environment = environment
+        self.defaultValue = defaultValue
+        self.summary = summary
+    }
+
+    public var help: ArgumentHelp {
+        ArgumentHelp("\(summary) (env \(environment); default \(defaultValue.isEmpty ? "none" : defaultValue))")
+    }
+
+    public func resolve(_ flagValue: String?, environment env: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let flagValue { return flagValue }
+        if let fromEnv = env[environment], !fromEnv.isEmpty { return fromEnv }
+        return defaultValue
+    }
+}
+
+/// Every setting of the system in one table, so `--help`, the launcher, compose and the docs
+/// agree on names and defaults.
+public enum Settings {
+    public static let brokerClients = Setting(
+        flag: "broker-clients", environment: "BMCP_BROKER_CLIENTS", defaultValue: "tcp://127.0.0.1:5555",
+        summary: "session-broker's clients ROUTER, where mcp-front sends requests")
+    public static let brokerWorkers = Setting(
+        flag: "broker-workers", environment: "BMCP_BROKER_WORKERS", defaultValue: "tcp://127.0.0.1:5556",
+        summary: "session-broker's workers ROUTER, where blender-bridges register")
+    public static let eventsIn = Setting(
+        flag: "events-in", environment: "BMCP_EVENTS_IN", defaultValue: "tcp://127.0.0.1:5557",
+        summary: "event proxy input (XSUB); publishers connect here")
+    public static let eventsOut = Setting(
+        flag: "events-out", environment: "BMCP_EVENTS_OUT", defaultValue: "tcp://127.0.0.1:5558",
+        summary: "event proxy output (XPUB); subscribers connect here")
+    public static let prompts = Setting(
+        flag: "prompts", environment: "BMCP_PROMPTS", defaultValue: "tcp://127.0.0.1:5560",
+        summary: "prompt-service's query ROUTER")
+    public static let logs = Setting(
+        flag: "logs", environment: "BMCP_LOGS", defaultValue: "tcp://127.0.0.1:5561",
+        summary: "log-writer's query ROUTER")
+    public static let addonHost = Setting(
+        flag: "addon-host", environment: "BMCP_ADDON_HOST", defaultValue: "127.0.0.1",
+        summary: "host of the Blender addon's TCP server")
+    public static let addonPort = Setting(
+        flag: "addon-port", environment: "BMCP_ADDON_PORT", defaultValue: "9876",
+        summary: "port of the Blender addon's TCP server")
+    public static let addonToken = Setting(
+        flag: "addon-token", environment: "BMCP_ADDON_TOKEN", defaultValue: "",
+        summary: "shared token the addon requires in its hello")
+    public static let dataDirectory = Setting(
+        flag: "data", environment: "BMCP_DATA", defaultValue: defaultDataDirectory(),
+        summary: "data directory for sessions, logs and checkpoints")
+    public static let heartbeat = Setting(
+        flag: "heartbeat-ms", environment: "BMCP_HEARTBEAT_MS", defaultValue: "1000",
+        summary: "broker/bridge heartbeat interval in milliseconds; a peer is dead after 3 missed")
+    public static let requestTimeout = Setting(
+        flag: "request-timeout", environment: "BMCP_REQUEST_TIMEOUT", defaultValue: "120",
+        summary: "seconds mcp-front waits for a Blender command before answering with a timeout error")
+    public static let logLevel = Setting(
+        flag: "log-level", environment: "BMCP_LOG_LEVEL", defaultValue: "info",
+        summary: "trace, debug, info, notice, warning, error or critical")
+
+    /// ./.bmcp, or $XDG_STATE_HOME/bmcp when that is set.
+    static func defaultDataDirectory() -> String {
+        if let state = ProcessInfo.processInfo.environment["XDG_STATE_HOME"], !state.isEmpty {
+            return state + "/bmcp"
+        }
+        return "./.bmcp"
+    }
+}

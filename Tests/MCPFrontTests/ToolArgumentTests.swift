@@ -1,0 +1,59 @@
+import BusMessages
+import MCP
+import Testing
+@testable import MCPFrontCore
+
+@Suite struct ToolArgumentTests {
+    let objectInfo = BlenderTools.byName["get_object_info"]!
+
+    @Test func acceptsWellTypedArguments() throws {
+        let checked = try objectInfo.parameters.validate(["object_name": .string("Cube")], tool: objectInfo.name)
+        #expect(objectInfo.params(checked) == ["name": "Cube"])
+    }
+
+    @Test func wrongTypeNamesTheArgumentAndWhatCame() {
+        do {
+            _ = try objectInfo.parameters.validate(["object_name": .int(42)], tool: objectInfo.name)
+            Issue.record("accepted a number for object_name")
+        } catch {
+            #expect(error.description == "get_object_info: argument 'object_name' must be a string, got number 42")
+        }
+    }
+
+    @Test func missingRequiredArgumentIsNamed() {
+        do {
+            _ = try objectInfo.parameters.validate([:], tool: objectInfo.name)
+            Issue.record("accepted a call without object_name")
+        } catch {
+            #expect(error.description.contains("missing required argument 'object_name'"))
+        }
+    }
+
+    @Test func unexpectedArgumentIsNamed() {
+        do {
+            _ = try objectInfo.parameters.validate(["object_name": "Cube", "objectName": "Cube"], tool: objectInfo.name)
+            Issue.record("accepted an unknown argument")
+        } catch {
+            #expect(error.description.contains("unexpected argument 'objectName'"))
+        }
+    }
+
+    @Test func schemasDeclareEveryParameter() {
+        for tool in BlenderTools.all {
+            let schema = tool.definition.inputSchema
+            guard case .object(let fields) = schema, case .object(let properties)? = fields["properties"] else {
+                Issue.record("\(tool.name) has no properties object"); continue
+            }
+            #expect(Set(properties.keys) == Set(tool.parameters.map(\.name)))
+        }
+    }
+
+    @Test func v1ToolNamesAreKept() {
+        #expect(BlenderTools.all.map(\.name) == ["get_scene_info", "get_object_info", "execute_blender_code"])
+    }
+
+    @Test func codeResultIsPhrasedLikeV1() {
+        let tool = BlenderTools.byName["execute_blender_code"]!
+        #expect(tool.format(["executed": true, "result": "hi\n"]) == "Code executed successfully: hi\n")
+    }
+}
