@@ -25,7 +25,6 @@ let package = Package(
         .systemLibrary(
             name: "CZeroMQ",
             path: "Shared/CZeroMQ",
-            pkgConfig: "libzmq",
             providers: [.apt(["libzmq3-dev"]), .brew(["zeromq"])]
         ),
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], path: "Shared/ZeroMQ"),
@@ -73,6 +72,8 @@ let package = Package(
         .testTarget(name: "SessionBrokerTests", dependencies: ["SessionBrokerCore"]),
         .testTarget(name: "BlenderBridgeTests", dependencies: ["BlenderBridgeCore"]),
         .testTarget(name: "MCPFrontTests", dependencies: ["MCPFrontCore"]),
+        .testTarget(name: "PromptServiceTests", dependencies: ["PromptServiceCore"]),
+        .testTarget(name: "LogWriterTests", dependencies: ["LogWriterCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

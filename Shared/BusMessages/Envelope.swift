@@ -1,20 +1,9 @@
 import Foundation
 
 /// The one JSON object every ZeroMQ message carries (DESIGN.md, "Envelope").
-public struct Envelope: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+public struct Envelope: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
         case request, reply, error, event, ready, heartbeat, disconnect
-
-        public init(from decoder: Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            let raw = try container.decode(String.self)
-            guard let kind = Kind(rawValue: raw) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container,
-                    debugDescription: "expected one of \(Kind.allCases.map(\.rawValue).joined(separator: "|")), got \"\(raw)\"")
-            }
-            self = kind
-        }
     }
 
     public static let version = 2
@@ -67,7 +56,7 @@ public struct Envelope: Codable, Sendable, Equatable {
 }
 
 /// An error as it crosses the bus: a stable code for programs, a sentence for people.
-public struct BusError: Codable, Sendable, Equatable, Error, CustomStringConvertible {
+public struct BusError: Sendable, Equatable, Error, CustomStringConvertible {
     public var code: String
     public var message: String
     public var retryable: Bool

@@ -36,3 +36,10 @@ private final class OutcomeBox<T: Sendable>: @unchecked Sendable {
         }
     }
 }
+
+extension Result where Failure == Error {
+    /// Captures the outcome of async work, so cleanup can run before it is rethrown.
+    public init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

@@ -3,12 +3,17 @@ import ServiceLifecycle
 
 extension SocketLoop {
     /// Runs the loop as the body of a swift-service-lifecycle `Service`: starts the thread,
-    /// and on graceful shutdown (SIGTERM/SIGINT) stops it and waits for its teardown.
+    /// and on graceful shutdown (SIGTERM/SIGINT) or cancellation stops it and waits for its
+    /// teardown.
     public func runUntilShutdown(_ setup: @escaping @Sendable (SocketLoop) throws -> Void) async throws {
         start(setup)
-        try await withGracefulShutdownHandler {
-            try await finished()
-        } onGracefulShutdown: {
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await finished()
+            } onGracefulShutdown: {
+                self.stop()
+            }
+        } onCancel: {
             self.stop()
         }
     }

@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct FrameDecoderTests {
     @Test func reassemblesFramesSplitAcrossChunks() throws {
-        let one = try AddonFraming.encode(["type": "reply", "id": "1"])
-        let two = try AddonFraming.encode(["type": "pong", "id": "hb"])
+        let one = AddonFraming.encode(["type": "reply", "id": "1"])
+        let two = AddonFraming.encode(["type": "pong", "id": "hb"])
         var stream = one + two
         var decoder = FrameDecoder()
         var frames: [JSONValue] = []
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func lengthIsBigEndian() throws {
-        let frame = try AddonFraming.encode(["a": 1])
+        let frame = AddonFraming.encode(["a": 1])
         let length = frame.prefix(4).reduce(0) { ($0 << 8) | Int($1) }
         #expect(length == frame.count - 4)
         #expect(frame[0] == 0)
@@ -43,14 +43,14 @@ import Testing
         var bad = Data()
         withUnsafeBytes(of: UInt32(garbage.count).bigEndian) { bad.append(contentsOf: $0) }
         bad.append(garbage)
-        decoder.append(bad + (try AddonFraming.encode(["type": "hello"])))
+        decoder.append(bad + AddonFraming.encode(["type": "hello"]))
         #expect(throws: FrameError.self) { _ = try decoder.next() }
         #expect(try decoder.next() == ["type": "hello"])
     }
 
     @Test func nonObjectFramesAreRefused() throws {
         var decoder = FrameDecoder()
-        decoder.append(try AddonFraming.encode([1, 2]))
+        decoder.append(AddonFraming.encode([1, 2]))
         do {
             _ = try decoder.next()
             Issue.record("accepted an array frame")

@@ -49,7 +49,7 @@ import Testing
             _ = try codec.decode(Data(#"{"v": 2, "id": 7, "kind": "request"}"#.utf8))
             Issue.record("decoded a numeric id")
         } catch {
-            #expect(error == .invalidField(path: "id", problem: "expected a string"))
+            #expect(error == .invalidField(path: "id", problem: "expected a string, got number 7"))
         }
     }
 
@@ -72,7 +72,7 @@ import Testing
             _ = try codec.decode(Data(#"{"v": 2, "id": "x", "kind": "error", "error": {"code": "c", "message": 5, "retryable": false}}"#.utf8))
             Issue.record("decoded a numeric message")
         } catch {
-            #expect(error == .invalidField(path: "error.message", problem: "expected a string"))
+            #expect(error == .invalidField(path: "error.message", problem: "expected a string, got number 5"))
         }
     }
 
@@ -90,6 +90,7 @@ import Testing
         let small = EnvelopeCodec(limit: 64)
         let big = Envelope.request(op: Op.codeExecute, params: ["code": .string(String(repeating: "x", count: 200))])
         #expect(throws: EnvelopeDecodingError.self) { _ = try small.encode(big) }
+        #expect(throws: EnvelopeDecodingError.self) { _ = try small.decode(Data(repeating: 0x20, count: 65)) }
         let data = try codec.encode(big)
         do {
             _ = try small.decode(data)

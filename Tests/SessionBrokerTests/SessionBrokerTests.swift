@@ -156,7 +156,7 @@ final class BrokerHarness: @unchecked Sendable {
         #expect(answers[0]?.error?.code == ErrorCode.badMessage)
         #expect(answers[0]?.error?.message.contains("not valid JSON") == true)
         #expect(answers[1]?.id == "r1")
-        #expect(answers[1]?.error?.message == "field 'op': expected a string")
+        #expect(answers[1]?.error?.message == "field 'op': expected a string, got number 5")
         #expect(answers[2]?.error?.message.contains("kind 'request'") == true)
         #expect(answers[3]?.kind == .reply)
         #expect(answers[3]?.result?["status"] == "ok")

@@ -46,7 +46,8 @@ final class AddonConnection {
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
     func send(_ object: JSONValue) {
-        guard isOpen, let frame = try? AddonFraming.encode(object) else { return }
+        guard isOpen else { return }
+        let frame = AddonFraming.encode(object)
         outgoing.append(frame)
         flush()
     }

@@ -6,11 +6,11 @@ import Foundation
 public enum AddonFraming {
     public static let defaultMaxFrame = 16 * 1024 * 1024
 
-    public static func encode(_ object: JSONValue) throws -> Data {
-        let body = try JSONEncoder().encode(object)
+    public static func encode(_ object: JSONValue) -> Data {
+        let body = JSONWriter().bytes(object)
         var frame = Data(capacity: body.count + 4)
         withUnsafeBytes(of: UInt32(body.count).bigEndian) { frame.append(contentsOf: $0) }
-        frame.append(body)
+        frame.append(contentsOf: body)
         return frame
     }
 }
@@ -50,14 +50,13 @@ public struct FrameDecoder {
         guard buffer.count >= 4 + length else { return nil }
         let body = buffer[(start + 4)..<(start + 4 + length)]
         buffer = buffer.count == 4 + length ? Data() : Data(buffer[(start + 4 + length)...])
+        let value: JSONValue
         do {
-            let value = try JSONDecoder().decode(JSONValue.self, from: body)
-            guard case .object = value else { throw FrameError.notJSON("top level is \(value.typeName)") }
-            return value
-        } catch let error as FrameError {
-            throw error
+            value = try JSONParser.parse(body)
         } catch {
-            throw .notJSON("\(error)")
+            throw .notJSON(error.description)
         }
+        guard case .object = value else { throw .notJSON("top level is \(value.typeName)") }
+        return value
     }
 }

@@ -43,7 +43,8 @@ struct Launcher: Service {
                 try child.start()
                 children.append(child)
             }
-            print(connectionHelp(logs: logs))
+            // Unbuffered, so it shows at once even when stdout is a file or a pipe.
+            FileHandle.standardOutput.write(Data((connectionHelp(logs: logs) + "\n").utf8))
             try await gracefulShutdown()
         } catch is CancellationError {
         } catch {

@@ -7,7 +7,7 @@ public struct BMCPCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "bmcp",
         abstract: "Blender MCP v2: start, stop and inspect the system.",
-        subcommands: [UpCommand.self])
+        subcommands: [UpCommand.self, CallCommand.self])
 
     public init() {}
 }

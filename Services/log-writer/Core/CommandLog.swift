@@ -7,11 +7,7 @@ import Foundation
 final class CommandLog {
     let root: URL
     private var handles: [String: FileHandle] = [:]
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    private let writer = JSONWriter(sortedKeys: true)
 
     init(dataDirectory: String) throws {
         root = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("sessions", isDirectory: true)
@@ -41,9 +37,9 @@ final class CommandLog {
             "seq": .int(Int64(event.seq ?? 0)),
         ]
         for (key, value) in event.params?.objectValue ?? [:] { line[key] = value }
-        var data = try encoder.encode(JSONValue.object(line))
-        data.append(0x0A)
-        try handle(for: session).write(contentsOf: data)
+        var bytes = writer.bytes(.object(line))
+        bytes.append(0x0A)
+        try handle(for: session).write(contentsOf: bytes)
     }
 
     private func handle(for session: String) throws -> FileHandle {

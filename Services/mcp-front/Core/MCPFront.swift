@@ -69,13 +69,13 @@ public struct MCPFront: Service {
         do {
             checked = try tool.parameters.validate(arguments, tool: tool.name)
         } catch {
-            return CallTool.Result(content: [.text(error.description)], isError: true)
+            return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
         }
         let request = Envelope.request(op: tool.op, session: configuration.session, params: tool.params(checked), source: "mcp-front")
         do {
             let answer = try await broker.send(request, timeout: configuration.requestTimeout)
             if answer.kind == .reply {
-                return CallTool.Result(content: [.text(tool.format(answer.result ?? .null))])
+                return CallTool.Result(content: [.text(text: tool.format(answer.result ?? .null), annotations: nil, _meta: nil)])
             }
             return failure(answer.error ?? BusError(code: "unknown", message: "the broker answered without a result"))
         } catch let error as BusError {
@@ -89,6 +89,6 @@ public struct MCPFront: Service {
         var text = "Error (\(error.code)): \(error.message)"
         if error.retryable { text += "\nThis error is temporary; the call can be retried." }
         if let detail = error.detail, !detail.isEmpty { text += "\n\n\(detail)" }
-        return CallTool.Result(content: [.text(text)], isError: true)
+        return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], isError: true)
     }
 }

@@ -19,7 +19,7 @@ public struct PromptDictionary: Sendable {
         for file in files {
             let value: JSONValue
             do {
-                value = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: file))
+                value = try JSONParser.parse(Data(contentsOf: file))
             } catch {
                 throw DictionaryError(file: file.lastPathComponent, entry: nil, problem: "not valid JSON: \(error)")
             }

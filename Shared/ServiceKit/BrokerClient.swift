@@ -16,6 +16,11 @@ public final class BrokerClient: @unchecked Sendable {
     // Loop-confined state.
     private var socket: Socket?
     private var waiting: [String: (waiter: Waiter, timer: Int)] = [:]
+    /// Requests waiting for the connection to come up (just after start, or while the broker
+    /// restarts); each fails as unreachable once `connectGrace` has passed.
+    private var unsent: [(request: Envelope, data: Data, timeout: Duration, waiter: Waiter, giveUp: UInt64)] = []
+    private var retryTimer: Int?
+    private let connectGrace: Duration = .milliseconds(1500)
 
     public init(endpoint: String) throws {
         self.endpoint = endpoint
@@ -53,24 +58,55 @@ public final class BrokerClient: @unchecked Sendable {
     // MARK: Loop thread
 
     private func dispatch(_ request: Envelope, timeout: Duration, waiter: Waiter) {
-        guard let socket else {
-            waiter.resume(throwing: BusError(code: ErrorCode.brokerUnreachable, message: "the broker connection is closed"))
-            return
-        }
-        let sent: Bool
+        let data: Data
         do {
-            sent = try socket.send(try codec.encode(request), dontWait: true)
+            data = try codec.encode(request)
         } catch {
-            waiter.resume(throwing: BusError(code: ErrorCode.badMessage, message: "could not send \(request.op ?? "request"): \(error)"))
+            waiter.resume(throwing: BusError(code: ErrorCode.badMessage, message: "could not encode \(request.op ?? "request"): \(error)"))
             return
         }
-        guard sent else {
-            waiter.resume(throwing: BusError(
-                code: ErrorCode.brokerUnreachable,
-                message: "session-broker is not reachable at \(endpoint); start the system with `bmcp up` (or start session-broker).",
-                retryable: true))
-            return
+        unsent.append((request, data, timeout, waiter, MonotonicClock.nanoseconds() + connectGrace.nanoseconds))
+        flushUnsent()
+    }
+
+    /// Sends what the socket will take; with ZMQ_IMMEDIATE a send only succeeds once the
+    /// broker connection is up, so what is left waits for the next try.
+    private func flushUnsent() {
+        let now = MonotonicClock.nanoseconds()
+        while let next = unsent.first {
+            let sent: Bool
+            do {
+                sent = try socket?.send(next.data, dontWait: true) ?? false
+            } catch {
+                unsent.removeFirst()
+                next.waiter.resume(throwing: BusError(code: ErrorCode.badMessage, message: "could not send \(next.request.op ?? "request"): \(error)"))
+                continue
+            }
+            if sent {
+                unsent.removeFirst()
+                awaitAnswer(to: next.request, timeout: next.timeout, waiter: next.waiter)
+                continue
+            }
+            // Not connected: fail what waited too long, keep the rest for the next try.
+            let expired = unsent.filter { $0.giveUp <= now }
+            unsent.removeAll { $0.giveUp <= now }
+            for entry in expired {
+                entry.waiter.resume(throwing: BusError(
+                    code: ErrorCode.brokerUnreachable,
+                    message: "session-broker is not reachable at \(endpoint); start the system with `bmcp up` (or start session-broker).",
+                    retryable: true))
+            }
+            break
         }
+        if unsent.isEmpty, let retryTimer {
+            loop.cancelTimer(retryTimer)
+            self.retryTimer = nil
+        } else if !unsent.isEmpty, retryTimer == nil {
+            retryTimer = loop.every(.milliseconds(10)) { [unowned self] in self.flushUnsent() }
+        }
+    }
+
+    private func awaitAnswer(to request: Envelope, timeout: Duration, waiter: Waiter) {
         let id = request.id
         let timer = loop.after(timeout) { [unowned self] in
             guard let entry = self.waiting.removeValue(forKey: id) else { return }
@@ -97,5 +133,7 @@ public final class BrokerClient: @unchecked Sendable {
     private func failAll(_ error: BusError) {
         for (_, entry) in waiting { entry.waiter.resume(throwing: error) }
         waiting.removeAll()
+        for entry in unsent { entry.waiter.resume(throwing: error) }
+        unsent.removeAll()
     }
 }

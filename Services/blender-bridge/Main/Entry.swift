@@ -1,0 +1,8 @@
+import BlenderBridgeCore
+
+@main
+enum Entry {
+    static func main() async {
+        await BlenderBridgeCommand.main()
+    }
+}

@@ -1,3 +1,0 @@
-import BlenderBridgeCore
-
-await BlenderBridgeCommand.main()

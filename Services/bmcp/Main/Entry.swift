@@ -1,0 +1,8 @@
+import BMCPCore
+
+@main
+enum Entry {
+    static func main() async {
+        await BMCPCommand.main()
+    }
+}

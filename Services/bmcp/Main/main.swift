@@ -1,3 +1,0 @@
-import BMCPCore
-
-await BMCPCommand.main()

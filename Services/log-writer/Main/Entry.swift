@@ -1,0 +1,8 @@
+import LogWriterCore
+
+@main
+enum Entry {
+    static func main() async {
+        await LogWriterCommand.main()
+    }
+}

@@ -1,3 +1,0 @@
-import LogWriterCore
-
-await LogWriterCommand.main()

@@ -1,0 +1,8 @@
+import MCPFrontCore
+
+@main
+enum Entry {
+    static func main() async {
+        await MCPFrontCommand.main()
+    }
+}

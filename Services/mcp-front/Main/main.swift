@@ -1,3 +1,0 @@
-import MCPFrontCore
-
-await MCPFrontCommand.main()

@@ -1,0 +1,8 @@
+import PromptServiceCore
+
+@main
+enum Entry {
+    static func main() async {
+        await PromptServiceCommand.main()
+    }
+}

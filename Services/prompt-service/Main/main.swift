@@ -1,3 +1,0 @@
-import PromptServiceCore
-
-await PromptServiceCommand.main()

@@ -1,0 +1,8 @@
+import SessionBrokerCore
+
+@main
+enum Entry {
+    static func main() async {
+        await SessionBrokerCommand.main()
+    }
+}

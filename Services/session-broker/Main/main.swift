@@ -1,3 +1,0 @@
-import SessionBrokerCore
-
-await SessionBrokerCommand.main()

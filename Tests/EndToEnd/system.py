@@ -1,0 +1,133 @@
+"""Starts the real system for end-to-end tests: a headless Blender running the addon and the
+Swift services, wired over ipc:// endpoints in a temporary folder so runs never collide."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def binaries() -> Path:
+    folder = Path(os.environ.get("BMCP_BIN_DIR", REPO / ".build" / "debug"))
+    missing = [name for name in SERVICES + ["mcp-front"] if not (folder / name).exists()]
+    if missing:
+        raise RuntimeError(f"missing executables {missing} in {folder}; run `swift build` first (or set BMCP_BIN_DIR)")
+    return folder
+
+
+def blender_executable() -> str:
+    path = os.environ.get("BLENDER") or shutil.which("blender")
+    if not path:
+        raise RuntimeError("Blender is not installed (Debian: apt-get install blender); the end-to-end tests need a real one")
+    return path
+
+
+SERVICES = ["session-broker", "log-writer", "prompt-service", "blender-bridge"]
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"gave up waiting for {what} after {timeout} s")
+
+
+class Process:
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path):
+        self.name = name
+        self.log = logs / f"{name}.log"
+        self._log_handle = open(self.log, "ab")
+        self.popen = subprocess.Popen(argv, env=env, stdout=self._log_handle, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL)
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_for_line(self, needle: str, timeout: float = 60) -> str:
+        def found():
+            if self.popen.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.popen.returncode} before printing {needle!r}:\n{self.text()}")
+            return next((line for line in self.text().splitlines() if needle in line), None)
+        return wait_for(found, timeout, f"{self.name} to print {needle!r}")
+
+    def kill(self):
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGKILL)
+            self.popen.wait(timeout=10)
+
+    def stop(self, timeout: float = 10) -> int:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+                raise RuntimeError(f"{self.name} ignored SIGTERM for {timeout} s:\n{self.text()}")
+        self._log_handle.close()
+        return self.popen.returncode
+
+
+class System:
+    """Blender + session-broker + log-writer + prompt-service + blender-bridge."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.bin = binaries()
+        self.logs = root / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.data = root / "data"
+        sock = f"ipc://{root}/"
+        self.env = {
+            **os.environ,
+            "BMCP_BROKER_CLIENTS": sock + "clients.sock",
+            "BMCP_BROKER_WORKERS": sock + "workers.sock",
+            "BMCP_EVENTS_IN": sock + "events-in.sock",
+            "BMCP_EVENTS_OUT": sock + "events-out.sock",
+            "BMCP_PROMPTS": sock + "prompts.sock",
+            "BMCP_LOGS": sock + "logs.sock",
+            "BMCP_DATA": str(self.data),
+            "BMCP_HEARTBEAT_MS": "200",
+        }
+        self.processes: dict[str, Process] = {}
+        self.bridges = 0
+
+    def start(self):
+        blender = Process("blender", [blender_executable(), "-b", "--factory-startup", "--python",
+                                      str(REPO / "Addon" / "serve.py"), "--", "--host", "127.0.0.1", "--port", "0"],
+                          self.env, self.logs)
+        self.processes["blender"] = blender
+        ready = blender.wait_for_line("BMCP_ADDON_READY")
+        self.addon_port = int(ready.split()[1].rsplit(":", 1)[1])
+        self.env["BMCP_ADDON_PORT"] = str(self.addon_port)
+        for name in SERVICES[:-1]:
+            self.processes[name] = Process(name, [str(self.bin / name)], self.env, self.logs)
+        self.start_bridge()
+        return self
+
+    def start_bridge(self) -> Process:
+        self.bridges += 1
+        bridge = Process(f"blender-bridge-{self.bridges}", [str(self.bin / "blender-bridge"), "--name", f"bridge-{self.bridges}"],
+                         self.env, self.logs)
+        self.processes["blender-bridge"] = bridge
+        # Ready from the broker's side: it has taken this bridge's READY.
+        self.processes["session-broker"].wait_for_line(f"bridge bridge-{self.bridges} joined", timeout=30)
+        return bridge
+
+    def mcp_front_env(self) -> dict[str, str]:
+        return dict(self.env)
+
+    def stop(self) -> dict[str, int]:
+        codes = {}
+        for name in reversed(list(self.processes)):
+            codes[name] = self.processes[name].stop()
+        return codes

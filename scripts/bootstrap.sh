@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Blender MCP v2 needs from the system's packages (Debian/Ubuntu): libzmq to
+# build and run the services, Blender to model in, Xvfb for the GUI-mode tests.
+# Installs only what is missing; says exactly what it cannot do.
+set -euo pipefail
+
+missing=()
+pkg-config --exists libzmq 2>/dev/null || missing+=(libzmq3-dev pkg-config)
+command -v blender >/dev/null 2>&1 || [ -n "${BLENDER:-}" ] || missing+=(blender)
+command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb xauth)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "bootstrap: installing ${missing[*]} with apt-get" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "bootstrap: no apt-get here. Install these yourself: libzmq (dev headers), Blender 3.4+, Xvfb; then run again." >&2
+  exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "bootstrap: not root and no sudo. Run as root: apt-get update && apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update
+$sudo apt-get install -y --no-install-recommends "${missing[@]}"

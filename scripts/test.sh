@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: Swift unit and integration tests, the addon's tests inside real
+# Blender (headless and GUI under Xvfb), and end-to-end tests with the official Python MCP client.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+swift build
+swift test
+
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
+
+.venv/bin/python -m pytest Addon/tests Tests/EndToEnd "$@"
