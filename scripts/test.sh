@@ -11,4 +11,6 @@ swift test
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
 
-.venv/bin/python -m pytest Addon/tests Tests/EndToEnd "$@"
+# Two runs: each suite has its own conftest module and root.
+.venv/bin/python -m pytest Addon/tests "$@"
+.venv/bin/python -m pytest Tests/EndToEnd "$@"

@@ -1,0 +1,186 @@
+"""Blender MCP v2 addon: serves Blender's scene to the Blender MCP v2 bridge
+(framed JSON, protocol 2) and to V1 Blender MCP servers (bare JSON).
+
+Headless:  blender -b --factory-startup --python Addon/serve.py -- --port 9876
+GUI:       enable the addon (or call register()); it serves in the background.
+
+bpy and the bpy-using modules are imported inside functions so the pure-Python
+modules of this package (framing, protocol, registry, settings) stay
+importable by plain Python for unit tests.
+"""
+
+bl_info = {
+    "name": "Blender MCP v2",
+    "author": "Blender MCP v2 contributors",
+    "version": (2, 0, 0),
+    "blender": (3, 4, 0),
+    "location": "Runs in the background; see the README",
+    "description": "Lets the Blender MCP v2 bridge (and V1 MCP servers) drive Blender over TCP",
+    "category": "System",
+}
+
+import logging
+import os
+import signal
+import sys
+import time
+
+log = logging.getLogger("bmcp_addon")
+
+READY_PREFIX = "BMCP_ADDON_READY"
+
+# The one running instance in this Blender process (GUI mode), if any.
+_running = None
+
+
+class RunningAddon:
+    """The server, executor and op context that exist while the addon serves."""
+
+    def __init__(self, settings, mode):
+        from . import commands, v1
+        from .executor import MainThreadExecutor
+        from .server import AddonServer
+
+        self.mode = mode
+        self.executor = MainThreadExecutor()
+        blender_version = commands.blender_version()
+        self.server = AddonServer(
+            settings,
+            mode=mode,
+            blender_version=blender_version,
+            executor=self.executor,
+            run_request=self.run_request,
+            run_v1=self.run_v1,
+        )
+        self.context = commands.OpContext(
+            mode=mode,
+            blender_version=blender_version,
+            started_at=time.monotonic(),
+            connection_count=self.server.connection_count,
+        )
+        self._registry = commands.registry
+        self._v1 = v1
+
+    def run_request(self, op, params):
+        return self._registry.run(op, params, self.context)
+
+    def run_v1(self, message):
+        return self._v1.answer(message, self.run_request)
+
+    def ready_line(self):
+        from .server import format_address
+
+        host, port = self.server.address
+        return f"{READY_PREFIX} {format_address(host, port)} blender={self.context.blender_version} mode={self.mode}"
+
+
+def _configure_logging():
+    if not log.handlers:
+        # sys.__stderr__, not sys.stderr: code.execute redirects sys.stderr
+        # while user code runs, and log lines must not land in its capture.
+        handler = logging.StreamHandler(sys.__stderr__)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def _bind_failure_reason(exc):
+    import socket
+
+    if isinstance(exc, socket.gaierror):
+        return f"the host name does not resolve ({exc.strerror})"
+    # create_server's own message repeats the address; the errno text is enough.
+    return os.strerror(exc.errno) if exc.errno else str(exc)
+
+
+def _start(settings, mode):
+    """Create and bind; on a bind error print it naming host:port and return None."""
+    from .server import format_address
+
+    _configure_logging()
+    running = RunningAddon(settings, mode)
+    try:
+        running.server.start()
+    except OSError as exc:
+        where = format_address(settings.host, settings.port)
+        reason = _bind_failure_reason(exc)
+        print(f"bmcp_addon: cannot listen on {where}: {reason}", file=sys.stderr, flush=True)
+        return None
+    print(running.ready_line(), flush=True)
+    return running
+
+
+def serve(host=None, port=None, token=None):
+    """Serve until stopped. Headless: blocks the main thread until SIGTERM/SIGINT.
+
+    In a Blender with a UI it cannot block the event loop, so it starts the
+    background service like register() and returns.
+    """
+    import bpy
+
+    from .settings import AddonSettings, SettingsError
+
+    try:
+        settings = AddonSettings.from_env(host=host, port=port, token=token)
+    except SettingsError as exc:
+        print(f"bmcp_addon: {exc}", file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    if not bpy.app.background:
+        _start_gui(settings)
+        return
+    running = _start(settings, "headless")
+    if running is None:
+        raise SystemExit(1)
+
+    def request_stop(signum, frame):
+        running.executor.stop()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        running.executor.serve_forever()
+    finally:
+        running.server.stop()
+        for sig, handler in previous.items():
+            # Blender's own C handler shows up as None and cannot be reinstalled from Python.
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        log.info("bmcp_addon: stopped")
+
+
+def _start_gui(settings):
+    global _running
+    if _running is not None:
+        return
+    running = _start(settings, "gui")
+    if running is not None:
+        running.executor.start_timer()
+        _running = running
+
+
+def register():
+    import bpy
+
+    from .settings import AddonSettings, SettingsError
+
+    if bpy.app.background:
+        # Timers never fire once a background script returns, so a server here
+        # would accept connections and never answer them. Headless serving is
+        # serve()'s job (Addon/serve.py).
+        log.info("bmcp_addon: background mode, not serving from register(); use serve()")
+        return
+
+    try:
+        settings = AddonSettings.from_env()
+    except SettingsError as exc:
+        # Never break Blender's startup over a bad environment variable.
+        print(f"bmcp_addon: not serving: {exc}", file=sys.stderr, flush=True)
+        return
+    _start_gui(settings)
+
+
+def unregister():
+    global _running
+    running, _running = _running, None
+    if running is not None:
+        running.executor.stop_timer()
+        running.server.stop()

@@ -1,0 +1,213 @@
+"""Byte-level message boundaries for both wire protocols.
+
+Pure Python on purpose (no bpy): the network thread uses it, and plain-Python
+unit tests can exercise it without starting Blender.
+
+v2: each frame is a 4-byte big-endian unsigned length N followed by N bytes of
+UTF-8 JSON holding one object.
+V1: no framing at all; the peer writes one bare JSON object and the reader has
+to find where it ends.
+"""
+
+import json
+import math
+import re
+import struct
+
+HEADER = struct.Struct(">I")
+DEFAULT_MAX_FRAME = 16 * 1024 * 1024
+
+
+class FrameTooLarge(Exception):
+    def __init__(self, size, limit):
+        super().__init__(f"frame of {size} bytes exceeds the limit of {limit} bytes")
+        self.size = size
+        self.limit = limit
+
+
+class V1SyntaxError(Exception):
+    """The V1 byte stream can never become valid JSON, whatever arrives next."""
+
+
+def encode_frame(message):
+    payload = encode_json(message)
+    return HEADER.pack(len(payload)) + payload
+
+
+def encode_json(message):
+    """Strict JSON bytes: NaN and infinities (which Python would emit as bare
+    NaN/Infinity tokens that strict peers cannot decode) become null."""
+    try:
+        text = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite_only(message), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8")
+
+
+def _finite_only(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite_only(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_only(item) for item in value]
+    return value
+
+
+def decode_payload(payload):
+    """Turn one frame body into a Python value; raises ValueError with a readable detail."""
+    try:
+        text = bytes(payload).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        if not text.strip():
+            raise ValueError("empty frame") from None
+        raise ValueError(str(exc)) from None
+
+
+class FrameReader:
+    """Accumulates received bytes and hands out complete frame bodies.
+
+    The size limit is checked as soon as a header is complete, so an oversized
+    frame is refused before its body is buffered.
+    """
+
+    def __init__(self, max_size=DEFAULT_MAX_FRAME):
+        self.max_size = max_size
+        self._buffer = bytearray()
+        # Set once the stream is unusable; frames complete before it are still returned.
+        self.error = None
+
+    def feed(self, data):
+        """Add bytes; return the list of frame bodies now complete (maybe empty)."""
+        if self.error is not None:
+            return []
+        self._buffer += data
+        bodies = []
+        start = 0
+        buffer = self._buffer
+        while len(buffer) - start >= HEADER.size:
+            (size,) = HEADER.unpack_from(buffer, start)
+            if size > self.max_size:
+                self.error = FrameTooLarge(size, self.max_size)
+                buffer.clear()
+                return bodies
+            end = start + HEADER.size + size
+            if len(buffer) < end:
+                break
+            bodies.append(bytes(buffer[start + HEADER.size:end]))
+            start = end
+        # One trim per feed keeps many small frames in one chunk linear in cost.
+        del buffer[:start]
+        return bodies
+
+    @property
+    def buffered(self):
+        return len(self._buffer)
+
+
+_CLOSERS = {ord("}"): ord("{"), ord("]"): ord("[")}
+_WHITESPACE = b" \t\r\n"
+_STRUCTURAL = re.compile(rb'[{}\[\]"]')
+_STRING_SPECIAL = re.compile(rb'["\\]')
+
+
+class V1Reader:
+    """Splits a bare-JSON byte stream into complete top-level objects.
+
+    A small bracket/string scanner finds where each object ends; only then is the
+    slice parsed. This tells a partial message (wait for more bytes) apart from
+    one that is already broken (`{]`), which a plain parse attempt cannot do for
+    unterminated strings. The scan resumes where it stopped, so a big message
+    arriving in many chunks is scanned once.
+    """
+
+    def __init__(self, max_size=DEFAULT_MAX_FRAME):
+        self.max_size = max_size
+        self._buffer = bytearray()
+        self._pos = 0
+        self._stack = []
+        self._in_string = False
+        self._escaped = False
+        # Set once the stream is unusable; messages complete before it are still returned.
+        self.error = None
+
+    def feed(self, data):
+        """Add bytes; return the list of complete messages (parsed JSON values)."""
+        if self.error is not None:
+            return []
+        self._buffer += data
+        messages = []
+        try:
+            self._scan(messages)
+        except V1SyntaxError as exc:
+            self.error = exc
+            self._buffer.clear()
+        return messages
+
+    def _scan(self, messages):
+        buffer = self._buffer
+        while self._pos < len(buffer):
+            if self._in_string:
+                if self._escaped:
+                    self._escaped = False
+                    self._pos += 1
+                    continue
+                match = _STRING_SPECIAL.search(buffer, self._pos)
+                if match is None:
+                    self._pos = len(buffer)
+                    break
+                self._pos = match.end()
+                if match.group() == b"\\":
+                    self._escaped = True
+                else:
+                    self._in_string = False
+                continue
+            if not self._stack:
+                byte = buffer[self._pos]
+                self._pos += 1
+                if byte in _WHITESPACE:
+                    continue
+                if byte != ord("{"):
+                    raise V1SyntaxError(
+                        f"expected '{{' to start a message, got {chr(byte)!r} at byte {self._pos - 1}"
+                    )
+                # Drop inter-message whitespace so the object starts at offset 0.
+                del buffer[:self._pos - 1]
+                self._pos = 1
+                self._stack.append(byte)
+                continue
+            match = _STRUCTURAL.search(buffer, self._pos)
+            if match is None:
+                self._pos = len(buffer)
+                break
+            self._pos = match.end()
+            byte = match.group()[0]
+            if byte == 0x22:
+                self._in_string = True
+            elif byte in (ord("{"), ord("[")):
+                self._stack.append(byte)
+            else:
+                if self._stack[-1] != _CLOSERS[byte]:
+                    raise V1SyntaxError(
+                        f"mismatched {chr(byte)!r} at byte {self._pos - 1} (open {chr(self._stack[-1])!r})"
+                    )
+                self._stack.pop()
+                if not self._stack:
+                    messages.append(self._parse(bytes(buffer[:self._pos])))
+                    del buffer[:self._pos]
+                    self._pos = 0
+        if len(buffer) > self.max_size:
+            raise V1SyntaxError(
+                f"message exceeds the limit of {self.max_size} bytes without ending"
+            )
+
+    @staticmethod
+    def _parse(raw):
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise V1SyntaxError(f"message is not valid JSON: {exc}") from None

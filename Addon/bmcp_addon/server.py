@@ -1,0 +1,220 @@
+"""Networking: the listening socket and one network thread multiplexing all
+connections with `selectors`.
+
+The network thread reads, splits frames, answers hello and ping itself and
+hands requests to the main-thread executor, so a long command never stops
+other connections from being read (or pinged). Replies are written straight
+from the main thread when the socket accepts them; whatever does not fit is
+left for the network thread to flush.
+
+No bpy here: the server is given `run_request(op, params)` and
+`run_v1(message)` callables that the executor runs on the main thread.
+"""
+
+import logging
+import selectors
+import socket
+import threading
+import time
+
+from .session import SessionConnection
+
+log = logging.getLogger("bmcp_addon")
+
+# How often the loop wakes by itself to look for idle connections.
+_MAX_SELECT_WAIT = 1.0
+
+
+class AddonServer:
+    def __init__(self, settings, *, mode, blender_version, executor, run_request, run_v1):
+        self.settings = settings
+        self.mode = mode
+        self.blender_version = blender_version
+        self.executor = executor
+        self.run_request = run_request
+        self.run_v1 = run_v1
+        self._selector = None
+        self._listener = None
+        self._thread = None
+        self._stopping = threading.Event()
+        self._connections = {}
+        # Connections whose selector interest (read/write) must be recomputed;
+        # filled from any thread, applied by the network thread only.
+        self._dirty = set()
+        self._dirty_lock = threading.Lock()
+        self._wake_reader, self._wake_writer = socket.socketpair()
+
+    # -- lifecycle (called from the main thread) ------------------------------
+
+    def start(self):
+        """Bind and start the network thread. Raises OSError if the address is unusable."""
+        try:
+            self._listener = _listen(self.settings.host, self.settings.port)
+        except OSError:
+            self._wake_reader.close()
+            self._wake_writer.close()
+            raise
+        self._listener.setblocking(False)
+        self._wake_reader.setblocking(False)
+        self._wake_writer.setblocking(False)
+        self._selector = selectors.DefaultSelector()
+        self._selector.register(self._listener, selectors.EVENT_READ, "listener")
+        self._selector.register(self._wake_reader, selectors.EVENT_READ, "wake")
+        self._thread = threading.Thread(target=self._run, name="bmcp-network", daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self):
+        host, port = self._listener.getsockname()[:2]
+        return host, port
+
+    def stop(self, timeout=5.0):
+        self._stopping.set()
+        self.wake()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.warning("bmcp_addon: network thread did not stop within %.1f s", timeout)
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+    def connection_count(self):
+        return len(self._connections)
+
+    # -- called by connections, from any thread --------------------------------
+
+    def wake(self):
+        try:
+            self._wake_writer.send(b"\0")
+        except (BlockingIOError, OSError):
+            pass  # a full wake pipe already guarantees a wake-up
+
+    def mark_dirty(self, connection):
+        with self._dirty_lock:
+            self._dirty.add(connection)
+        self.wake()
+
+    # -- the network thread ----------------------------------------------------
+
+    def _run(self):
+        try:
+            while not self._stopping.is_set():
+                for key, mask in self._selector.select(self._select_wait()):
+                    self._dispatch(key, mask)
+                self._apply_dirty()
+                self._close_idle()
+        except Exception:
+            log.exception("bmcp_addon: network thread crashed")
+        finally:
+            self._shutdown()
+
+    def _select_wait(self):
+        idle = self.settings.idle_timeout
+        return min(_MAX_SELECT_WAIT, idle / 4) if idle else _MAX_SELECT_WAIT
+
+    def _dispatch(self, key, mask):
+        if key.data == "listener":
+            self._accept()
+        elif key.data == "wake":
+            try:
+                while self._wake_reader.recv(4096):
+                    pass
+            except (BlockingIOError, InterruptedError):
+                pass
+        else:
+            connection = key.data
+            try:
+                if mask & selectors.EVENT_WRITE:
+                    connection.flush()
+                if mask & selectors.EVENT_READ and not connection.closed:
+                    connection.on_readable()
+            except Exception:
+                # A bug met by one connection must not take the others down.
+                log.exception("bmcp_addon: dropping %s after an internal error", connection.peer)
+                self._close(connection)
+                return
+            self._apply_one(connection)
+
+    def _accept(self):
+        while True:
+            try:
+                sock, peer = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.warning("bmcp_addon: accept failed: %s", exc)
+                return
+            sock.setblocking(False)
+            # Frames are small and latency-bound: never let Nagle hold them back.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            connection = SessionConnection(self, sock, peer)
+            log.info("bmcp_addon: %s connected", connection.peer)
+            self._connections[sock.fileno()] = connection
+            self._selector.register(sock, selectors.EVENT_READ, connection)
+
+    def _apply_dirty(self):
+        with self._dirty_lock:
+            dirty, self._dirty = self._dirty, set()
+        for connection in dirty:
+            self._apply_one(connection)
+
+    def _apply_one(self, connection):
+        """Bring the selector in line with what the connection needs now."""
+        if connection.closed:
+            return
+        if connection.finished:
+            self._close(connection)
+            return
+        events = 0
+        if connection.wants_read:
+            events |= selectors.EVENT_READ
+        if connection.wants_write:
+            events |= selectors.EVENT_WRITE
+        try:
+            current = self._selector.get_key(connection.sock).events
+        except KeyError:
+            return
+        if events and events != current:
+            self._selector.modify(connection.sock, events, connection)
+
+    def _close_idle(self):
+        limit = self.settings.idle_timeout
+        if not limit:
+            return
+        now = time.monotonic()
+        for connection in list(self._connections.values()):
+            if connection.idle_since(now) > limit:
+                log.info("bmcp_addon: closing %s after %.0f s without traffic", connection.peer, limit)
+                self._close(connection)
+
+    def _close(self, connection):
+        if self._connections.pop(connection.fileno, None) is not None:
+            log.info("bmcp_addon: %s disconnected", connection.peer)
+        try:
+            self._selector.unregister(connection.sock)
+        except (KeyError, ValueError):
+            pass
+        connection.close()
+
+    def _shutdown(self):
+        for connection in list(self._connections.values()):
+            self._close(connection)
+        for sock in (self._listener, self._wake_reader):
+            try:
+                self._selector.unregister(sock)
+            except (KeyError, ValueError):
+                pass
+        self._listener.close()
+        self._selector.close()
+
+
+def _listen(host, port):
+    """A listening TCP socket on host:port (IPv4 or IPv6, whatever host resolves to)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, _, _, _, address = infos[0]
+    # create_server sets SO_REUSEADDR only where it is safe (not on Windows).
+    return socket.create_server(address, family=family, backlog=64)
+
+
+def format_address(host, port):
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"

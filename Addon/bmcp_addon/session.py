@@ -1,0 +1,260 @@
+"""SessionConnection: the state of one TCP connection, V1 or v2.
+
+Reading and protocol handling happen on the network thread. Replies are
+produced on the main thread and written with send_bytes(), which is safe from
+any thread. Only the network thread closes the socket (AddonServer._close), so
+the selector never watches a closed descriptor.
+"""
+
+import logging
+import socket
+import threading
+import time
+import traceback
+from functools import partial
+
+from . import protocol, v1
+from .framing import FrameReader, V1Reader, decode_payload, encode_frame, encode_json
+from .protocol import ProtocolError
+from .registry import OpError
+
+log = logging.getLogger("bmcp_addon")
+
+_RECV_SIZE = 256 * 1024
+# Stop reading from a peer that does not read its replies once this much is queued.
+_HIGH_WATER = 32 * 1024 * 1024
+_SEND_FLAGS = getattr(socket, "MSG_NOSIGNAL", 0)
+
+
+class SessionConnection:
+    def __init__(self, server, sock, peer):
+        self.server = server
+        self.sock = sock
+        self.fileno = sock.fileno()
+        self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        self.protocol = None  # "v1" or "v2", decided by the first byte
+        self.greeted = False
+        self.closed = False
+        self._reader = None
+        self._out = bytearray()
+        self._lock = threading.Lock()  # guards _out, _pending, closed, the socket's writes
+        self._pending = 0  # requests handed to the main thread, not yet answered
+        self._close_requested = False
+        self._peer_gone = False
+        self._v1_broken = False
+        self._last_activity = time.monotonic()
+
+    # -- state the server's selector loop asks about ----------------------------
+
+    @property
+    def wants_read(self):
+        return not (self._close_requested or self._peer_gone) and len(self._out) < _HIGH_WATER
+
+    @property
+    def wants_write(self):
+        return bool(self._out) and not self._peer_gone
+
+    @property
+    def finished(self):
+        return self._peer_gone or (self._close_requested and not self._out)
+
+    def idle_since(self, now):
+        with self._lock:
+            if self._pending:
+                return 0.0  # a long command is not idleness
+            return now - self._last_activity
+
+    # -- reading (network thread) -----------------------------------------------
+
+    def on_readable(self):
+        try:
+            data = self.sock.recv(_RECV_SIZE)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            log.info("bmcp_addon: %s read failed: %s", self.peer, exc)
+            data = b""
+        if not data:
+            self._peer_gone = True
+            return
+        self._last_activity = time.monotonic()
+        if self.protocol is None:
+            self._choose_protocol(data)
+        if self.protocol == "v1":
+            self._on_v1_bytes(data)
+        else:
+            self._on_v2_bytes(data)
+        self.flush()
+
+    def _choose_protocol(self, data):
+        # A v2 length header starting with 0x7B would announce a 2 GB frame,
+        # so a leading '{' can only be V1's bare JSON.
+        settings = self.server.settings
+        if data[:1] == b"{":
+            self.protocol = "v1"
+            log.info("bmcp_addon: %s speaks V1 (bare JSON)", self.peer)
+            self._reader = V1Reader(settings.max_frame)
+        else:
+            self.protocol = "v2"
+            self._reader = FrameReader(settings.max_frame)
+
+    def _on_v2_bytes(self, data):
+        for body in self._reader.feed(data):
+            if self._close_requested:
+                return
+            try:
+                self._on_v2_frame(body)
+            except ProtocolError as exc:
+                self._queue_frame(exc.frame())
+                if exc.close:
+                    self._close_requested = True
+        error = self._reader.error
+        if error is not None and not self._close_requested:
+            self._queue_frame(protocol.error_frame("frame_too_large", str(error)))
+            self._close_requested = True
+
+    def _on_v2_frame(self, body):
+        try:
+            frame = decode_payload(body)
+        except ValueError as exc:
+            if not self.greeted:
+                raise ProtocolError(
+                    "hello_required", f"the first frame must be a hello, got invalid JSON: {exc}", close=True
+                ) from None
+            raise ProtocolError("bad_json", f"frame is not valid JSON: {exc}") from None
+        if not self.greeted:
+            try:
+                protocol.check_hello(frame, self.server.settings.token)
+            except ProtocolError as exc:
+                log.warning("bmcp_addon: %s refused: %s", self.peer, exc.code)
+                raise
+            self.greeted = True
+            client = frame.get("client") if isinstance(frame.get("client"), str) else "?"
+            log.info("bmcp_addon: %s hello from client %r", self.peer, client[:100])
+            self._queue_frame(protocol.hello_reply(self.server.blender_version, self.server.mode))
+            return
+        kind = protocol.frame_type(frame)
+        if kind == "ping":
+            self._queue_frame({"type": "pong", "id": frame.get("id")})
+            return
+        request_id, op, params = protocol.parse_request(frame)
+        with self._lock:
+            self._pending += 1
+        self.server.executor.submit(partial(self._answer_request, request_id, op, params))
+
+    def _on_v1_bytes(self, data):
+        if self._v1_broken:
+            return
+        if self.server.settings.token:
+            # V1 has no way to present a token; serving it would bypass the token.
+            self._end_v1("this addon requires a token, which V1 clients cannot present")
+            return
+        for message in self._reader.feed(data):
+            with self._lock:
+                self._pending += 1
+            self.server.executor.submit(partial(self._answer_v1, message))
+        if self._reader.error is not None:
+            self._end_v1(f"malformed JSON: {self._reader.error}")
+
+    def _end_v1(self, reason):
+        self._v1_broken = True
+        # Through the executor, so answers to messages before the bad bytes
+        # still go out first and in order; then the connection closes.
+        data = encode_json(v1.failure(reason))
+        self.server.executor.submit(partial(self._send_last, data))
+
+    # -- answering (main thread) -------------------------------------------------
+
+    def _answer_request(self, request_id, op, params):
+        try:
+            if self.closed or self._peer_gone:
+                return  # nobody is left to read the result
+            try:
+                result = self.server.run_request(op, params)
+                data = encode_frame(protocol.reply_frame(request_id, result))
+            except OpError as exc:
+                data = encode_frame(protocol.error_frame(exc.code, exc.message, request_id, **exc.details))
+            except Exception as exc:
+                data = encode_frame(
+                    protocol.error_frame(
+                        "command_failed",
+                        f"{type(exc).__name__}: {exc}",
+                        request_id,
+                        traceback=traceback.format_exc(),
+                    )
+                )
+            self.send_bytes(data)
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    def _answer_v1(self, message):
+        try:
+            if self.closed or self._peer_gone:
+                return
+            reply = self.server.run_v1(message)
+            try:
+                data = encode_json(reply)
+            except (TypeError, ValueError, RecursionError) as exc:
+                data = encode_json(v1.failure(f"result is not JSON: {type(exc).__name__}: {exc}"))
+            self.send_bytes(data)
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    def _send_last(self, data):
+        self.send_bytes(data)
+        self._close_requested = True
+        self.server.mark_dirty(self)
+
+    # -- writing (any thread) ---------------------------------------------------
+
+    def _queue_frame(self, frame):
+        self._queue_bytes(encode_frame(frame))
+
+    def _queue_bytes(self, data):
+        """Network thread: buffer output; on_readable flushes once per chunk read."""
+        with self._lock:
+            if not self.closed:
+                self._out += data
+
+    def send_bytes(self, data):
+        """Write now as far as the socket allows; the network thread sends the rest."""
+        with self._lock:
+            if self.closed or self._peer_gone:
+                return
+            self._out += data
+            self._flush_locked()
+            self._last_activity = time.monotonic()
+            needs_network_thread = bool(self._out) or self._peer_gone
+        if needs_network_thread:
+            self.server.mark_dirty(self)
+
+    def flush(self):
+        with self._lock:
+            self._flush_locked()
+
+    def _flush_locked(self):
+        while self._out and not self.closed:
+            try:
+                sent = self.sock.send(self._out, _SEND_FLAGS)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.info("bmcp_addon: %s write failed: %s", self.peer, exc)
+                self._peer_gone = True
+                self._out.clear()
+                return
+            del self._out[:sent]
+
+    def close(self):
+        """Network thread only, after the socket left the selector."""
+        with self._lock:
+            if self.closed:
+                return
+            self.closed = True
+            self._out.clear()
+        try:
+            self.sock.close()
+        except OSError:
+            pass

@@ -1,0 +1,64 @@
+"""Addon configuration from environment variables, overridable by explicit arguments."""
+
+import os
+from dataclasses import dataclass
+
+from .framing import DEFAULT_MAX_FRAME
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 9876
+DEFAULT_IDLE_TIMEOUT = 300.0
+
+
+class SettingsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class AddonSettings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    token: str | None = None
+    max_frame: int = DEFAULT_MAX_FRAME
+    # Seconds without traffic before a connection is closed; 0 means never.
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+
+    @classmethod
+    def from_env(cls, host=None, port=None, token=None, environ=None):
+        env = os.environ if environ is None else environ
+        host = host or env.get("BMCP_ADDON_HOST") or DEFAULT_HOST
+        if port is None:
+            port = _number(env, "BMCP_ADDON_PORT", DEFAULT_PORT, int)
+        if not 0 <= int(port) <= 65535:
+            raise SettingsError(f"port must be between 0 and 65535, got {port}")
+        if token is None:
+            token = env.get("BMCP_ADDON_TOKEN")
+        max_frame = _number(env, "BMCP_ADDON_MAX_FRAME", DEFAULT_MAX_FRAME, int)
+        if max_frame < 1:
+            raise SettingsError(f"BMCP_ADDON_MAX_FRAME must be at least 1, got {max_frame}")
+        idle_timeout = _number(env, "BMCP_ADDON_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, float)
+        if idle_timeout < 0:
+            raise SettingsError(f"BMCP_ADDON_IDLE_TIMEOUT must be 0 or more, got {idle_timeout}")
+        return cls(
+            host=host,
+            port=int(port),
+            token=token or None,  # an empty token means "no token", not "the empty token"
+            max_frame=max_frame,
+            idle_timeout=idle_timeout,
+        )
+
+
+def code_execution_allowed(environ=None):
+    """Read at call time so an operator can flip it without restarting Blender."""
+    env = os.environ if environ is None else environ
+    return env.get("BMCP_ALLOW_CODE", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def _number(env, name, default, kind):
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {raw!r}") from None

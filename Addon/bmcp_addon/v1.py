@@ -1,0 +1,104 @@
+"""Adapts the V1 protocol (bare JSON, ahujasid/blender-mcp 1.x) onto our ops.
+
+A V1 request is {"type": <command>, "params": {...}}; the answer is exactly one
+{"status": "success", "result": ...} or {"status": "error", "message": ...}.
+Runs on the main thread (it calls ops), called once per V1 message.
+"""
+
+from .registry import OpError
+
+NO_INTERNET = "this Blender MCP v2 addon does not provide internet asset access"
+
+# V1 servers poll these before every tool call as a liveness check, so they
+# must succeed; they just report the integration as switched off.
+_STATUS_COMMANDS = {
+    "get_polyhaven_status": "PolyHaven",
+    "get_hyper3d_status": "Hyper3D Rodin",
+    "get_sketchfab_status": "Sketchfab",
+    "get_hunyuan3d_status": "Hunyuan3D",
+}
+
+_ASSET_COMMANDS = frozenset(
+    {
+        "get_polyhaven_categories",
+        "search_polyhaven_assets",
+        "download_polyhaven_asset",
+        "set_texture",
+        "create_rodin_job",
+        "poll_rodin_job_status",
+        "import_generated_asset",
+        "search_sketchfab_models",
+        "download_sketchfab_model",
+        "get_sketchfab_model_preview",
+        "create_hunyuan_job",
+        "poll_hunyuan_job_status",
+        "import_generated_asset_hunyuan",
+    }
+)
+
+
+def _status(label):
+    return {"enabled": False, "message": f"{label} is disabled: {NO_INTERNET}."}
+
+
+def _scene_info(params, run_op):
+    return run_op("scene.info", {})
+
+
+def _object_info(params, run_op):
+    return run_op("object.info", {"name": params.get("name")})
+
+
+def _execute_code(params, run_op):
+    result = run_op("code.execute", {"code": params.get("code")})
+    return {"executed": True, "result": result["result"]}
+
+
+def _screenshot(params, run_op):
+    wanted = {key: params.get(key) for key in ("filepath", "max_size", "format")}
+    return run_op("render.preview", {key: value for key, value in wanted.items() if value is not None})
+
+
+_ADAPTERS = {
+    "get_scene_info": _scene_info,
+    "get_object_info": _object_info,
+    "execute_code": _execute_code,
+    "get_viewport_screenshot": _screenshot,
+}
+
+KNOWN_COMMANDS = sorted(set(_ADAPTERS) | set(_STATUS_COMMANDS) | _ASSET_COMMANDS)
+
+
+def success(result):
+    return {"status": "success", "result": result}
+
+
+def failure(message):
+    return {"status": "error", "message": message}
+
+
+def answer(message, run_op):
+    """Return the V1 reply dict for one parsed V1 message. Never raises."""
+    if not isinstance(message, dict):
+        return failure(f"a V1 message must be a JSON object, got {type(message).__name__}")
+    command = message.get("type")
+    params = message.get("params")
+    if params is None:
+        params = {}
+    if not isinstance(command, str):
+        return failure("a V1 message needs a string 'type' naming the command")
+    if not isinstance(params, dict):
+        return failure(f"{command}: 'params' must be an object")
+    if command in _STATUS_COMMANDS:
+        return success(_status(_STATUS_COMMANDS[command]))
+    if command in _ASSET_COMMANDS:
+        return failure(f"{command} needs internet asset access, which this Blender MCP v2 addon does not provide")
+    adapter = _ADAPTERS.get(command)
+    if adapter is None:
+        return failure(f"Unknown command type: {command} (known: {', '.join(KNOWN_COMMANDS)})")
+    try:
+        return success(adapter(params, run_op))
+    except OpError as exc:
+        return failure(exc.message)
+    except Exception as exc:  # a broken command must still answer, V1 clients wait for one reply
+        return failure(f"{command} failed: {type(exc).__name__}: {exc}")

@@ -1,0 +1,34 @@
+"""Headless entry point:
+
+    blender -b --factory-startup --python Addon/serve.py -- --host 127.0.0.1 --port 9876 [--token T]
+
+Flags override the BMCP_ADDON_HOST / BMCP_ADDON_PORT / BMCP_ADDON_TOKEN
+environment variables. Blocks until SIGTERM or SIGINT.
+"""
+
+import argparse
+import os
+import sys
+
+
+def _script_arguments():
+    # Blender keeps its own options before "--"; ours come after it.
+    return sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="blender -b --python Addon/serve.py --")
+    parser.add_argument("--host", help="address to listen on (env BMCP_ADDON_HOST, default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="TCP port, 0 picks a free one (env BMCP_ADDON_PORT, default 9876)")
+    parser.add_argument("--token", help="token clients must present in hello (env BMCP_ADDON_TOKEN)")
+    args = parser.parse_args(_script_arguments())
+
+    addon_root = os.path.dirname(os.path.abspath(__file__))
+    if addon_root not in sys.path:
+        sys.path.insert(0, addon_root)
+    import bmcp_addon
+
+    bmcp_addon.serve(host=args.host, port=args.port, token=args.token)
+
+
+main()

@@ -1,0 +1,158 @@
+"""Fixtures that run the addon inside a real Blender subprocess.
+
+Tests run from plain Python, outside Blender. Each test module starts its own
+Blender (module-scoped fixture) on --port 0 and learns the real port from the
+BMCP_ADDON_READY line.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ADDON_ROOT = Path(__file__).resolve().parent.parent
+SERVE_SCRIPT = ADDON_ROOT / "serve.py"
+GUI_SCRIPT = Path(__file__).resolve().parent / "gui_start.py"
+READY_PREFIX = "BMCP_ADDON_READY "
+# Safety net for Blender's start-up on a loaded machine; not a speed assertion.
+START_TIMEOUT = 180.0
+STOP_TIMEOUT = 60.0
+
+# Let the pure-Python modules of the addon be imported by unit tests.
+sys.path.insert(0, str(ADDON_ROOT))
+
+
+def blender_executable():
+    path = os.environ.get("BLENDER") or shutil.which("blender")
+    if not path:
+        pytest.fail(
+            "Blender was not found: install it (Debian: apt-get install blender) "
+            "or set BLENDER=/path/to/blender. These tests need a real Blender.",
+            pytrace=False,
+        )
+    return path
+
+
+class BlenderProcess:
+    """One Blender running the addon; its output is collected for diagnostics."""
+
+    def __init__(self, command, env):
+        self.command = command
+        self.lines = []
+        self._ready = threading.Event()
+        self.ready_line = None
+        # Own process group: xvfb-run's Xvfb and Blender are stopped together.
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            text=True,
+            errors="replace",
+            start_new_session=True,
+        )
+        self._reader = threading.Thread(target=self._read_output, daemon=True)
+        self._reader.start()
+
+    def _read_output(self):
+        for line in self.process.stdout:
+            line = line.rstrip("\n")
+            self.lines.append(line)
+            if line.startswith(READY_PREFIX) and self.ready_line is None:
+                self.ready_line = line
+                self._ready.set()
+        self._ready.set()  # exited without READY: wake the waiter so it can fail
+
+    @property
+    def output(self):
+        return "\n".join(self.lines)
+
+    def wait_ready(self):
+        self._ready.wait(START_TIMEOUT)
+        if self.ready_line is None:
+            self.stop()
+            pytest.fail(
+                f"Blender never printed {READY_PREFIX.strip()} "
+                f"(command: {' '.join(self.command)})\n--- output ---\n{self.output}",
+                pytrace=False,
+            )
+        # "BMCP_ADDON_READY 127.0.0.1:41234 blender=3.4.1 mode=headless"
+        fields = self.ready_line.split()
+        host, _, port = fields[1].rpartition(":")
+        self.address = (host.strip("[]"), int(port))
+        self.info = dict(field.split("=", 1) for field in fields[2:])
+        return self
+
+    def wait_exit(self, timeout=STOP_TIMEOUT):
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self._reader.join(5)
+
+    def stop(self, sig=signal.SIGTERM):
+        """Stop this Blender (and only its own process group); return its exit code."""
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                return self.wait_exit()
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        return self.wait_exit()
+
+
+def headless_command(*script_args):
+    return [
+        blender_executable(),
+        "-b",
+        "--factory-startup",
+        "--python",
+        str(SERVE_SCRIPT),
+        "--",
+        *script_args,
+    ]
+
+
+def gui_command():
+    xvfb = shutil.which("xvfb-run")
+    if not xvfb:
+        pytest.fail("xvfb-run was not found (Debian: apt-get install xvfb); the GUI test needs it", pytrace=False)
+    return [xvfb, "-a", blender_executable(), "--factory-startup", "--python", str(GUI_SCRIPT)]
+
+
+def clean_env(**overrides):
+    """The test runner's environment minus BMCP_* settings, plus overrides."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("BMCP_")}
+    env.update({key: str(value) for key, value in overrides.items()})
+    return env
+
+
+@pytest.fixture(scope="session")
+def launch_blender():
+    """Factory: launch_blender(command, env) -> a ready BlenderProcess, stopped at the end."""
+    started = []
+
+    def launch(command, env=None, wait=True):
+        blender = BlenderProcess(command, env if env is not None else clean_env())
+        started.append(blender)
+        return blender.wait_ready() if wait else blender
+
+    yield launch
+    for blender in started:
+        blender.stop()
+
+
+@pytest.fixture(scope="module")
+def addon(launch_blender):
+    """A headless Blender serving on a free port with default settings."""
+    blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0"))
+    yield blender
+    blender.stop()
