@@ -137,6 +137,8 @@ def serve(host=None, port=None, token=None):
         running.executor.stop()
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    # A launcher may hand us these signals blocked (a child inherits its spawning thread's mask).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     try:
         running.executor.serve_forever()
     finally:

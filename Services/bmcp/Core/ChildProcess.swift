@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 #if canImport(Glibc)
 import Glibc
@@ -23,25 +24,42 @@ final class ChildProcess: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
     }
 
-    func start() throws {
-        do {
-            try process.run()
-        } catch {
-            throw LaunchError("cannot start \(name) (\(process.executableURL?.path ?? "?")): \(error.localizedDescription)")
+    /// Spawns from a thread with an empty signal mask: a child inherits its parent thread's
+    /// mask, and Swift's pool threads block SIGTERM, which left Blender deaf to it.
+    func start() async throws {
+        let process = process
+        let name = name
+        try await DedicatedThread.run(name: "bmcp.spawn") {
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            pthread_sigmask(SIG_SETMASK, &empty, nil)
+            do {
+                try process.run()
+            } catch {
+                throw LaunchError("cannot start \(name) (\(process.executableURL?.path ?? "?")): \(error.localizedDescription)")
+            }
         }
     }
 
-    var isRunning: Bool { process.isRunning }
+    /// Reaps the child ourselves: Foundation's `isRunning` can lag behind a child that has
+    /// already exited (seen as a zombie holding shutdown for the whole grace period).
+    var isRunning: Bool {
+        var status: Int32 = 0
+        let pid = process.processIdentifier
+        let reaped = waitpid(pid, &status, WNOHANG)
+        if reaped == pid || (reaped == -1 && errno == ECHILD) { return false }
+        return process.isRunning
+    }
 
     /// SIGTERM, then SIGKILL if it is still there after `grace`.
     func stop(grace: Duration) async {
-        guard process.isRunning else { return }
-        process.terminate()
+        guard isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
         let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline {
+        while isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Waits until `line` prefix appears in the log, or fails naming what went wrong.
@@ -52,8 +70,8 @@ final class ChildProcess: @unchecked Sendable {
                let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
                 return String(line)
             }
-            guard process.isRunning else {
-                throw LaunchError("\(name) exited with status \(process.terminationStatus) before it was ready; see \(logFile.path)")
+            guard isRunning else {
+                throw LaunchError("\(name) exited before it was ready; see \(logFile.path)")
             }
             try await Task.sleep(for: .milliseconds(25))
         }

@@ -31,7 +31,7 @@ struct Launcher: Service {
                     arguments: ["-b", "--factory-startup", "--python", plan.addonDirectory.appendingPathComponent("serve.py").path,
                                 "--", "--host", plan.addonHost, "--port", String(plan.addonPort)],
                     environment: plan.environment, logDirectory: logs)
-                try child.start()
+                try await child.start()
                 children.append(child)
                 let ready = try await child.waitForLine(startingWith: "BMCP_ADDON_READY", timeout: .seconds(60))
                 logger.info("Blender ready: \(ready)")
@@ -40,7 +40,7 @@ struct Launcher: Service {
                 let child = try ChildProcess(
                     name: service, executable: plan.binaries.appendingPathComponent(service), arguments: [],
                     environment: plan.environment, logDirectory: logs)
-                try child.start()
+                try await child.start()
                 children.append(child)
             }
             // Unbuffered, so it shows at once even when stdout is a file or a pipe.
@@ -56,7 +56,11 @@ struct Launcher: Service {
     }
 
     private func stopAll(_ children: [ChildProcess]) async {
-        for child in children.reversed() { await child.stop(grace: .seconds(5)) }
+        for child in children.reversed() {
+            let started = ContinuousClock.now
+            await child.stop(grace: .seconds(5))
+            logger.info("stopped \(child.name) in \(ContinuousClock.now - started)")
+        }
     }
 
     private func connectionHelp(logs: URL) -> String {
