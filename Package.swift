@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: Shared
@@ -41,7 +42,11 @@ let package = Package(
         ),
 
         // MARK: Services
-        .target(name: "SessionBrokerCore", dependencies: ["ServiceKit"], path: "Services/session-broker/Core"),
+        .target(
+            name: "SessionBrokerCore",
+            dependencies: ["ServiceKit", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Services/session-broker/Core"
+        ),
         .executableTarget(name: "SessionBroker", dependencies: ["SessionBrokerCore"], path: "Services/session-broker/Main"),
 
         .target(name: "BlenderBridgeCore", dependencies: ["ServiceKit"], path: "Services/blender-bridge/Core"),

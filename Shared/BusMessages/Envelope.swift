@@ -19,11 +19,14 @@ public struct Envelope: Sendable, Equatable {
     public var ts: String?
     public var seq: UInt64?
     public var source: String?
+    /// Out-of-band facts about the exchange that are not the op's own result: the session
+    /// context the broker hands a bridge, or "this session was re-homed" on a reply.
+    public var meta: JSONValue?
 
     public init(
         id: String = Envelope.newID(), kind: Kind, op: String? = nil, session: String? = nil,
         params: JSONValue? = nil, result: JSONValue? = nil, error: BusError? = nil,
-        ts: String? = nil, seq: UInt64? = nil, source: String? = nil
+        ts: String? = nil, seq: UInt64? = nil, source: String? = nil, meta: JSONValue? = nil
     ) {
         self.v = Envelope.version
         self.id = id
@@ -36,6 +39,7 @@ public struct Envelope: Sendable, Equatable {
         self.ts = ts
         self.seq = seq
         self.source = source
+        self.meta = meta
     }
 
     public static func newID() -> String { UUID().uuidString.lowercased() }
@@ -84,4 +88,9 @@ public enum ErrorCode {
     public static let brokerUnreachable = "broker_unreachable"
     public static let timeout = "timeout"
     public static let shuttingDown = "shutting_down"
+    public static let unknownSession = "unknown_session"
+    public static let sessionClosed = "session_closed"
+    public static let sessionInUse = "session_in_use"
+    public static let unknownInstance = "unknown_instance"
+    public static let registryFailed = "registry_failed"
 }

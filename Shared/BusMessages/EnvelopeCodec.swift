@@ -74,6 +74,7 @@ extension Envelope {
         if let ts { fields["ts"] = .string(ts) }
         if let seq { fields["seq"] = .int(Int64(clamping: seq)) }
         if let source { fields["source"] = .string(source) }
+        if let meta { fields["meta"] = meta }
         return .object(fields)
     }
 
@@ -100,7 +101,8 @@ extension Envelope {
             },
             ts: try reader.optional("ts", \.stringValue, "a string"),
             seq: try reader.optional("seq", { $0.intValue.flatMap { $0 >= 0 ? UInt64($0) : nil } }, "a non-negative whole number"),
-            source: try reader.optional("source", \.stringValue, "a string"))
+            source: try reader.optional("source", \.stringValue, "a string"),
+            meta: fields["meta"].flatMap { $0 == .null ? nil : $0 })
     }
 }
 

@@ -9,6 +9,20 @@ public enum Op {
 
     // session-broker itself
     public static let brokerHealth = "broker.health"
+    public static let sessionCreate = "session.create"
+    public static let sessionList = "session.list"
+    public static let sessionGet = "session.get"
+    public static let sessionAttach = "session.attach"
+    public static let sessionDetach = "session.detach"
+    public static let sessionClose = "session.close"
+    public static let sessionResume = "session.resume"
+    public static let instanceList = "instance.list"
+    public static let eventsReplay = "events.replay"
+
+    // Addon session support, sent by the broker
+    public static let sessionCheckpoint = "session.checkpoint"
+    public static let sessionRelease = "session.release"
+    public static let sessionStatus = "session.status"
 
     // prompt-service
     public static let promptsList = "prompts.list"
@@ -24,4 +38,12 @@ public enum EventName {
     public static let commandFailed = "command.failed"
     public static let bridgeJoined = "bridge.joined"
     public static let bridgeLost = "bridge.lost"
+    public static let sessionCreated = "session.created"
+    public static let sessionResumed = "session.resumed"
+    public static let sessionClosed = "session.closed"
+    public static let sessionLost = "session.lost"
+    public static let sessionRehomed = "session.rehomed"
+    public static let sessionIdle = "session.idle"
+    public static let sessionCheckpointed = "session.checkpointed"
+    public static let busHead = "bus.head"
 }

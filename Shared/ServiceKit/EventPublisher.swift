@@ -12,9 +12,12 @@ public final class EventPublisher {
     private let socket: Socket
     private let codec = EnvelopeCodec()
     private var sequence: UInt64 = 0
+    /// Kept only by publishers that serve replays (the broker).
+    public private(set) var history: EventHistory?
 
-    public init(loop: SocketLoop, endpoint: String, source: String) throws {
+    public init(loop: SocketLoop, endpoint: String, source: String, history: EventHistory? = nil) throws {
         self.source = source
+        self.history = history
         socket = try loop.makeSocket(.pub)
         // Events are observations, not commands: if the proxy is down, drop rather than block.
         try socket.set(.sendHighWaterMark(100_000))
@@ -33,7 +36,17 @@ public final class EventPublisher {
             kind: .event, op: name, session: session, params: payload,
             ts: Timestamp.now(), seq: sequence, source: source)
         guard let data = try? codec.encode(event) else { return }
-        _ = try? socket.send([Data(Self.topic(session: session, source: source).utf8), data], dontWait: true)
+        let topic = Self.topic(session: session, source: source)
+        history?.append(seq: sequence, topic: topic, payload: data)
+        _ = try? socket.send([Data(topic.utf8), data], dontWait: true)
+    }
+
+    /// The latest sequence number, without spending one: lets subscribers notice events they
+    /// missed at the tail, when no newer event would reveal the gap.
+    public func publishHead() {
+        let head = Envelope(kind: .event, op: EventName.busHead, ts: Timestamp.now(), seq: sequence, source: source)
+        guard let data = try? codec.encode(head) else { return }
+        _ = try? socket.send([Data(Self.topic(session: nil, source: source).utf8), data], dontWait: true)
     }
 }
 

@@ -25,6 +25,15 @@ public struct Setting: Sendable {
         if let fromEnv = env[environment], !fromEnv.isEmpty { return fromEnv }
         return defaultValue
     }
+
+    /// The value as a positive number of seconds.
+    public func seconds(_ flagValue: String?) throws -> Duration {
+        let raw = resolve(flagValue)
+        guard let seconds = Double(raw), seconds > 0, seconds.isFinite else {
+            throw ValidationError("--\(flag) (\(environment)) must be a positive number of seconds, got '\(raw)'")
+        }
+        return .milliseconds(Int64(seconds * 1000))
+    }
 }
 
 /// Every setting of the system in one table, so `--help`, the launcher, compose and the docs
@@ -66,6 +75,12 @@ public enum Settings {
     public static let requestTimeout = Setting(
         flag: "request-timeout", environment: "BMCP_REQUEST_TIMEOUT", defaultValue: "120",
         summary: "seconds mcp-front waits for a Blender command before answering with a timeout error")
+    public static let sessionIdle = Setting(
+        flag: "session-idle", environment: "BMCP_SESSION_IDLE", defaultValue: "1800",
+        summary: "seconds after which an unused session is checkpointed and released from Blender")
+    public static let sessionLease = Setting(
+        flag: "session-lease", environment: "BMCP_SESSION_LEASE", defaultValue: "300",
+        summary: "seconds a client's attachment to a session holds without a command from it")
     public static let logLevel = Setting(
         flag: "log-level", environment: "BMCP_LOG_LEVEL", defaultValue: "info",
         summary: "trace, debug, info, notice, warning, error or critical")

@@ -98,29 +98,54 @@ class System:
             "BMCP_DATA": str(self.data),
             "BMCP_HEARTBEAT_MS": "200",
         }
+        self.env["BMCP_CHECKPOINT_DEBOUNCE"] = "0.2"
         self.processes: dict[str, Process] = {}
         self.bridges = 0
+        self.blenders: list[int] = []
+        self.broker_starts = 0
 
-    def start(self):
-        blender = Process("blender", [blender_executable(), "-b", "--factory-startup", "--python",
-                                      str(REPO / "Addon" / "serve.py"), "--", "--host", "127.0.0.1", "--port", "0"],
-                          self.env, self.logs)
-        self.processes["blender"] = blender
-        ready = blender.wait_for_line("BMCP_ADDON_READY")
-        self.addon_port = int(ready.split()[1].rsplit(":", 1)[1])
-        self.env["BMCP_ADDON_PORT"] = str(self.addon_port)
-        for name in SERVICES[:-1]:
+    def start(self, blenders: int = 1, bridges_per_blender: int = 1):
+        for _ in range(blenders):
+            self.start_blender()
+        self.start_broker()
+        for name in ("log-writer", "prompt-service"):
             self.processes[name] = Process(name, [str(self.bin / name)], self.env, self.logs)
-        self.start_bridge()
+        for port in self.blenders:
+            for _ in range(bridges_per_blender):
+                self.start_bridge(port)
         return self
 
-    def start_bridge(self) -> Process:
+    def start_blender(self) -> int:
+        index = len(self.blenders)
+        name = "blender" if index == 0 else f"blender-{index}"
+        blender = Process(name, [blender_executable(), "-b", "--factory-startup", "--python",
+                                 str(REPO / "Addon" / "serve.py"), "--", "--host", "127.0.0.1", "--port", "0"],
+                          self.env, self.logs)
+        self.processes[name] = blender
+        ready = blender.wait_for_line("BMCP_ADDON_READY")
+        port = int(ready.split()[1].rsplit(":", 1)[1])
+        self.blenders.append(port)
+        if index == 0:
+            self.addon_port = port
+        return port
+
+    def start_broker(self, **env) -> Process:
+        self.broker_starts += 1
+        broker = Process(f"session-broker-{self.broker_starts}", [str(self.bin / "session-broker")],
+                         {**self.env, **env}, self.logs)
+        self.processes["session-broker"] = broker
+        broker.wait_for_line("session registry:", timeout=30)
+        return broker
+
+    def start_bridge(self, addon_port: int | None = None) -> Process:
         self.bridges += 1
-        bridge = Process(f"blender-bridge-{self.bridges}", [str(self.bin / "blender-bridge"), "--name", f"bridge-{self.bridges}"],
+        name = f"bridge-{self.bridges}"
+        bridge = Process(f"blender-bridge-{self.bridges}", [str(self.bin / "blender-bridge"), "--name", name,
+                                                             "--addon-port", str(addon_port or self.addon_port)],
                          self.env, self.logs)
-        self.processes["blender-bridge"] = bridge
+        self.processes["blender-bridge" if self.bridges == 1 else name] = bridge
         # Ready from the broker's side: it has taken this bridge's READY.
-        self.processes["session-broker"].wait_for_line(f"bridge bridge-{self.bridges} joined", timeout=30)
+        self.processes["session-broker"].wait_for_line(f"bridge {name} joined", timeout=30)
         return bridge
 
     def mcp_front_env(self) -> dict[str, str]:
@@ -131,3 +156,6 @@ class System:
         for name in reversed(list(self.processes)):
             codes[name] = self.processes[name].stop()
         return codes
+
+    def broker_log(self) -> str:
+        return self.processes["session-broker"].text()

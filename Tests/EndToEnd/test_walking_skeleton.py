@@ -93,14 +93,15 @@ async def test_commands_reach_the_session_command_log(system):
         if not log.exists():
             return None
         lines = [json.loads(line) for line in log.read_text().splitlines()]
-        done = [line for line in lines if line["event"] == "command.completed"]
-        return lines if len(done) >= 2 else None
+        return lines if len(lines) >= 2 else None
 
     from system import wait_for
     lines = wait_for(completed, 10, "two completed commands in command.log")
-    ops = [line["op"] for line in lines if line["event"] == "command.completed"]
-    assert ops == ["code.execute", "scene.info"]
-    assert lines[0]["event"] == "command.started" and lines[0]["params"]["code"] == "print('logged')"
+    assert [line["event"] for line in lines] == ["command.completed", "command.completed"]
+    assert [line["op"] for line in lines] == ["code.execute", "scene.info"]
+    assert lines[0]["params"]["code"] == "print('logged')"
+    events = [json.loads(line) for line in (log.parent / "events.log").read_text().splitlines()]
+    assert events[0]["event"] == "session.created"
     assert all(line["source"].startswith("bridge-") for line in lines)
     assert [line["seq"] for line in lines] == sorted(line["seq"] for line in lines)
 

@@ -22,6 +22,18 @@ import Testing
         #expect(lines[0]["event"] == .string(EventName.commandCompleted))
     }
 
+    @Test func lifecycleEventsGoToTheirOwnLog() throws {
+        let data = temporaryData()
+        let log = try CommandLog(dataDirectory: data)
+        try log.append(Envelope(kind: .event, op: EventName.commandStarted, session: "s-2", params: ["op": "scene.info"]))
+        try log.append(Envelope(kind: .event, op: EventName.sessionCreated, session: "s-2"))
+        try log.append(Envelope(kind: .event, op: EventName.commandFailed, session: "s-2", params: ["op": "object.info"]))
+        let commands = try String(contentsOfFile: "\(data)/sessions/s-2/command.log", encoding: .utf8).split(separator: "\n")
+        let events = try String(contentsOfFile: "\(data)/sessions/s-2/events.log", encoding: .utf8).split(separator: "\n")
+        #expect(commands.count == 1 && commands[0].contains("command.failed"))
+        #expect(events.count == 2)
+    }
+
     @Test(arguments: ["../escape", "a/b", "..", ".hidden", "", String(repeating: "x", count: 200)])
     func refusesSessionIDsThatAreNotSafeFolderNames(id: String) throws {
         let data = temporaryData()

@@ -44,8 +44,19 @@ import Testing
             guard case .object(let fields) = schema, case .object(let properties)? = fields["properties"] else {
                 Issue.record("\(tool.name) has no properties object"); continue
             }
-            #expect(Set(properties.keys) == Set(tool.parameters.map(\.name)))
+            #expect(Set(properties.keys) == Set(tool.parameters.map(\.name) + ["session_id"]))
         }
+    }
+
+    @Test func sessionToolsAreOffered() {
+        #expect(SessionTools.all.map(\.name) == ["create_session", "list_sessions", "get_session", "switch_session", "close_session", "resume_session"])
+        #expect(SessionTools.byName["close_session"]?.parameters.first { $0.name == "keep_checkpoint" }?.kind == .boolean)
+    }
+
+    @Test func rehomeNoteNamesBothInstancesAndTheCheckpoint() {
+        let note = ToolCalls.note(["rehomed": true, "from_instance": "b1/x", "to_instance": "b2/y", "checkpoint": "/c/1.blend"], session: "s-1")
+        #expect(note.contains("re-homed on b2/y") && note.contains("b1/x") && note.contains("/c/1.blend"))
+        #expect(ToolCalls.note(["instance": "b1/x"], session: "s-1") == "")
     }
 
     @Test func v1ToolNamesAreKept() {

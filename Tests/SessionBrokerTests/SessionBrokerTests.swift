@@ -13,11 +13,13 @@ final class BrokerHarness: @unchecked Sendable {
     let context: Context
     let codec = EnvelopeCodec()
 
-    init(heartbeat: Duration = .milliseconds(100)) throws {
+    init(heartbeat: Duration = .milliseconds(100), dataDirectory: URL? = nil, idleTimeout: Duration = .seconds(600)) throws {
         let base = "ipc:///tmp/bmcp-broker-test-\(UUID().uuidString.prefix(8))"
         configuration = BrokerConfiguration(
             clientsEndpoint: "\(base)-clients", workersEndpoint: "\(base)-workers",
-            eventsInEndpoint: "\(base)-events-in", eventsOutEndpoint: "\(base)-events-out", heartbeat: heartbeat)
+            eventsInEndpoint: "\(base)-events-in", eventsOutEndpoint: "\(base)-events-out", heartbeat: heartbeat,
+            dataDirectory: dataDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("bmcp-broker-\(UUID().uuidString)"),
+            idleTimeout: idleTimeout)
         context = try Context()
         loop = try SocketLoop(name: "broker-under-test")
         let configuration = configuration
@@ -50,8 +52,14 @@ final class BrokerHarness: @unchecked Sendable {
         return nil
     }
 
-    func ready(_ bridge: Socket, name: String = "test-bridge") throws {
-        try send(Envelope(kind: .ready, params: ["bridge": .string(name), "instances": [["id": "i0", "capacity": 1]]]), on: bridge)
+    func ready(_ bridge: Socket, name: String = "test-bridge", instance: String = "i0") throws {
+        try send(Envelope(kind: .ready, params: ["bridge": .string(name), "instances": [["id": .string(instance), "capacity": 1]]]), on: bridge)
+    }
+
+    /// Sends a request and returns the answer (skipping heartbeats).
+    func call(_ op: String, _ params: JSONValue = [:], session: String? = nil, on client: Socket, as source: String = "client-a") throws -> Envelope? {
+        try send(.request(op: op, session: session, params: params, source: source), on: client)
+        return try next(on: client)
     }
 }
 
@@ -76,7 +84,8 @@ final class BrokerHarness: @unchecked Sendable {
             let bridge = try harness.dealer(to: harness.configuration.workersEndpoint, id: "bridge-1")
             let client = try harness.dealer(to: harness.configuration.clientsEndpoint)
             try harness.waitUntilRegistered(bridge, client: client)
-            let request = Envelope.request(op: Op.objectInfo, session: "s-1", params: ["name": "Cube"])
+            // No session: routed to any live bridge (session routing is in SessionTests).
+            let request = Envelope.request(op: Op.objectInfo, params: ["name": "Cube"])
             try harness.send(request, on: client)
             guard let forwarded = try harness.next(on: bridge) else { return (nil, nil) }
             try harness.send(forwarded.reply(["name": "Cube", "type": "MESH"]), on: bridge)
@@ -84,11 +93,10 @@ final class BrokerHarness: @unchecked Sendable {
         }
         #expect(forwarded?.kind == .request)
         #expect(forwarded?.op == Op.objectInfo)
-        #expect(forwarded?.session == "s-1")
+        #expect(forwarded?.meta == nil)
         #expect(forwarded?.params == ["name": "Cube"])
         #expect(answer?.kind == .reply)
         #expect(answer?.result?["type"] == "MESH")
-        #expect(answer?.session == "s-1")
         try await harness.stop()
     }
 
@@ -186,11 +194,11 @@ final class BrokerHarness: @unchecked Sendable {
 extension BrokerHarness {
     /// Says READY and waits until broker.health lists the bridge (READY and client requests
     /// travel on different connections, so ordering between them is not guaranteed).
-    func waitUntilRegistered(_ bridge: Socket, client: Socket) throws {
-        try ready(bridge)
+    func waitUntilRegistered(_ bridge: Socket, client: Socket, name: String = "test-bridge", instance: String = "i0", bridges: Int = 1) throws {
+        try ready(bridge, name: name, instance: instance)
         for _ in 0..<100 {
             try send(.request(op: Op.brokerHealth), on: client)
-            if let health = try next(on: client), health.result?["bridges"]?.arrayValue?.isEmpty == false { return }
+            if let health = try next(on: client), (health.result?["bridges"]?.arrayValue?.count ?? 0) >= bridges { return }
             Thread.sleep(forTimeInterval: 0.02)
         }
         Issue.record("bridge never registered")

@@ -7,18 +7,16 @@ import ZeroMQ
 public struct BridgeConfiguration: Sendable {
     public var name: String
     public var workersEndpoint: String
-    public var eventsInEndpoint: String
     public var addonHost: String
     public var addonPort: Int
     public var addonToken: String?
     public var heartbeat: Duration
     public var maxFrame: Int
 
-    public init(name: String, workersEndpoint: String, eventsInEndpoint: String, addonHost: String, addonPort: Int,
+    public init(name: String, workersEndpoint: String, addonHost: String, addonPort: Int,
                 addonToken: String? = nil, heartbeat: Duration = .seconds(1), maxFrame: Int = AddonFraming.defaultMaxFrame) {
         self.name = name
         self.workersEndpoint = workersEndpoint
-        self.eventsInEndpoint = eventsInEndpoint
         self.addonHost = addonHost
         self.addonPort = addonPort
         self.addonToken = addonToken
@@ -33,27 +31,23 @@ public struct BridgeConfiguration: Sendable {
 ///   hello, HEARTBEAT both ways, DISCONNECT when Blender is lost (so the broker stops routing
 ///   here at once rather than after the heartbeat timeout).
 /// - one long-lived TCP connection to the addon, reconnected with backoff.
-/// - `events` PUB: command.started / completed / failed for the log-writer.
+///
+/// Command events are published by the broker, which sees every command and keeps their history.
 ///
 /// Loop-confined.
 public final class BlenderBridge {
-    private struct Pending {
-        let request: Envelope
-        let started: UInt64
-    }
-
     private let configuration: BridgeConfiguration
     private let loop: SocketLoop
     private let logger: Logger
     private let codec = EnvelopeCodec()
-    private let events: EventPublisher
     private var broker: Socket
     private var brokerExpiry: UInt64 = 0
     private var addon: AddonConnection?
     private var addonReady = false
     private var addonLastHeard: UInt64 = 0
     private var blenderVersion = "unknown"
-    private var pending: [String: Pending] = [:]
+    /// Requests sent to the addon, by the addon-side id.
+    private var pending: [String: Envelope] = [:]
     private var nextAddonID: UInt64 = 0
     private var backoff: Duration = .milliseconds(100)
 
@@ -61,7 +55,6 @@ public final class BlenderBridge {
         self.configuration = configuration
         self.loop = loop
         logger = loop.logger
-        events = try EventPublisher(loop: loop, endpoint: configuration.eventsInEndpoint, source: configuration.name)
         broker = try Self.connectBroker(loop: loop, endpoint: configuration.workersEndpoint)
         loop.watch(broker) { [unowned self] in try self.drainBroker() }
         loop.every(configuration.heartbeat) { [unowned self] in self.heartbeatTick() }
@@ -132,10 +125,12 @@ public final class BlenderBridge {
         }
         nextAddonID += 1
         let id = String(nextAddonID)
-        pending[id] = Pending(request: request, started: MonotonicClock.nanoseconds())
-        events.publish(EventName.commandStarted, session: request.session, payload: [
-            "request_id": .string(request.id), "op": .string(request.op ?? ""), "params": request.params ?? [:]])
-        addon.send(["type": "request", "id": .string(id), "op": .string(request.op ?? ""), "params": request.params ?? [:]])
+        pending[id] = request
+        var frame: [String: JSONValue] = ["type": "request", "id": .string(id), "op": .string(request.op ?? ""),
+                                          "params": request.params ?? [:]]
+        // The broker's session context tells the addon which session's scene to work in.
+        if let context = request.meta?["session_context"] { frame["session"] = context }
+        addon.send(.object(frame))
     }
 
     private func heartbeatTick() {
@@ -211,30 +206,31 @@ public final class BlenderBridge {
             finish(call, frame: frame)
         case "pong":
             break
+        case "event":
+            // Unsolicited news from the addon (a debounced checkpoint): the broker records it.
+            sendToBroker(Envelope(kind: .event, op: frame["name"]?.stringValue, session: frame["session"]?.stringValue,
+                                  params: ["path": frame["path"] ?? .null], source: configuration.name))
         default:
             logger.warning("unexpected frame type from the addon: \(frame["type"]?.description ?? "none")")
         }
     }
 
-    private func finish(_ call: Pending, frame: JSONValue) {
-        let durationMS = Double(MonotonicClock.nanoseconds() - call.started) / 1e6
-        let request = call.request
+    private func finish(_ request: Envelope, frame: JSONValue) {
+        let meta: JSONValue? = frame["session"].map { ["session": $0] }
         if frame["type"]?.stringValue == "reply" {
             let result = frame["result"] ?? .null
-            sendToBroker(request.reply(result, source: configuration.name))
-            events.publish(EventName.commandCompleted, session: request.session, payload: [
-                "request_id": .string(request.id), "op": .string(request.op ?? ""), "params": request.params ?? [:],
-                "duration_ms": .double(durationMS), "result": result])
+            var reply = request.reply(result, source: configuration.name)
+            reply.meta = meta
+            sendToBroker(reply)
         } else {
             let raw = frame["error"]
             let error = BusError(
                 code: raw?["code"]?.stringValue ?? "command_failed",
                 message: raw?["message"]?.stringValue ?? "Blender reported an error without a message",
                 detail: raw?["traceback"]?.stringValue)
-            sendToBroker(request.failure(error, source: configuration.name))
-            events.publish(EventName.commandFailed, session: request.session, payload: [
-                "request_id": .string(request.id), "op": .string(request.op ?? ""), "params": request.params ?? [:],
-                "duration_ms": .double(durationMS), "error": ["code": .string(error.code), "message": .string(error.message)]])
+            var failure = request.failure(error, source: configuration.name)
+            failure.meta = meta
+            sendToBroker(failure)
         }
     }
 
@@ -242,9 +238,9 @@ public final class BlenderBridge {
         let wasReady = addonReady
         addonReady = false
         addon = nil
-        for (_, call) in pending.sorted(by: { $0.key < $1.key }) {
-            sendToBroker(call.request.failure(BusError(code: ErrorCode.blenderLost,
-                message: "Blender was lost while running \(call.request.op ?? "the command") (\(reason)); it may or may not have taken effect.",
+        for (_, request) in pending.sorted(by: { $0.key < $1.key }) {
+            sendToBroker(request.failure(BusError(code: ErrorCode.blenderLost,
+                message: "Blender was lost while running \(request.op ?? "the command") (\(reason)); it may or may not have taken effect.",
                 retryable: true), source: configuration.name))
         }
         pending.removeAll()

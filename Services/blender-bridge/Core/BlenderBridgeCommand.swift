@@ -9,7 +9,6 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
         abstract: "Holds a keep-alive connection to a Blender running the addon and serves it to the session-broker.")
 
     @OptionGroup var broker: BrokerOptions
-    @OptionGroup var events: EventBusOptions
     @OptionGroup var heartbeat: HeartbeatOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -33,7 +32,7 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
         let token = Settings.addonToken.resolve(addonToken)
         let configuration = BridgeConfiguration(
             name: name ?? "blender-bridge/\(instanceTag())",
-            workersEndpoint: broker.workers, eventsInEndpoint: events.input,
+            workersEndpoint: broker.workers,
             addonHost: Settings.addonHost.resolve(addonHost), addonPort: port,
             addonToken: token.isEmpty ? nil : token, heartbeat: try heartbeat.interval())
         try await ServiceRunner.run([BlenderBridgeService(configuration: configuration)], logger: logger)

@@ -1,12 +1,14 @@
 import BusMessages
 import Foundation
 
-/// Appends a session's events to `sessions/<id>/command.log`, one JSON object per line.
+/// Appends a session's events, one JSON object per line: finished commands to
+/// `sessions/<id>/command.log` (one line per command), its lifecycle (created, re-homed,
+/// checkpointed, …) to `sessions/<id>/events.log`.
 ///
 /// Loop-confined: the log-writer's loop is the only writer, so lines never interleave.
 final class CommandLog {
     let root: URL
-    private var handles: [String: FileHandle] = [:]
+    private var handles: [String: FileHandle] = [:]  // keyed by "<session>/<file>"
     private let writer = JSONWriter(sortedKeys: true)
 
     init(dataDirectory: String) throws {
@@ -39,20 +41,26 @@ final class CommandLog {
         for (key, value) in event.params?.objectValue ?? [:] { line[key] = value }
         var bytes = writer.bytes(.object(line))
         bytes.append(0x0A)
-        try handle(for: session).write(contentsOf: bytes)
+        try handle(for: session, file: Self.file(for: event.op ?? "")).write(contentsOf: bytes)
     }
 
-    private func handle(for session: String) throws -> FileHandle {
-        if let handle = handles[session] { return handle }
+    /// A command is logged once, when it has finished; `command.started` only matters live.
+    static func file(for event: String) -> String {
+        event == EventName.commandCompleted || event == EventName.commandFailed ? "command.log" : "events.log"
+    }
+
+    private func handle(for session: String, file name: String) throws -> FileHandle {
+        let key = "\(session)/\(name)"
+        if let handle = handles[key] { return handle }
         let folder = root.appendingPathComponent(session, isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("command.log")
+        let file = folder.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: file.path) {
             FileManager.default.createFile(atPath: file.path, contents: nil)
         }
         let handle = try FileHandle(forWritingTo: file)
         try handle.seekToEnd()
-        handles[session] = handle
+        handles[key] = handle
         return handle
     }
 }

@@ -14,8 +14,9 @@ struct BlenderTool: Sendable {
     /// Op result → the text the client reads.
     let format: @Sendable (JSONValue) -> String
 
+    /// Every scene tool also takes an optional `session_id`.
     var definition: Tool {
-        Tool(name: name, description: description, inputSchema: parameters.inputSchema)
+        Tool(name: name, description: description, inputSchema: (parameters + [ToolCalls.sessionArgument]).inputSchema)
     }
 }
 

@@ -10,10 +10,10 @@ public struct MCPFront: Service {
     public struct Configuration: Sendable {
         public var brokerEndpoint: String
         public var requestTimeout: Duration
-        /// The session this connection works in until the session tools exist.
-        public var session: String
+        /// A session to work in from the start (attached, or created with this id).
+        public var session: String?
 
-        public init(brokerEndpoint: String, requestTimeout: Duration, session: String) {
+        public init(brokerEndpoint: String, requestTimeout: Duration, session: String?) {
             self.brokerEndpoint = brokerEndpoint
             self.requestTimeout = requestTimeout
             self.session = session
@@ -36,59 +36,36 @@ public struct MCPFront: Service {
             name: "blender-mcp", version: Self.version,
             instructions: "Model in Blender through durable, logged sessions. Start with get_scene_info.",
             capabilities: .init(tools: .init(listChanged: false)))
-        await register(on: server, broker: broker)
+        let connection = ConnectionSession(client: "mcp-front/\(instanceTag())", preset: configuration.session)
+        await register(on: server, broker: broker, connection: connection)
         let transport = LineStdioTransport(logger: logger)
         try await server.start(transport: transport)
-        logger.info("mcp-front serving MCP on stdio; session \(configuration.session); broker \(configuration.brokerEndpoint)")
+        logger.info("mcp-front serving MCP on stdio as \(connection.client); broker \(configuration.brokerEndpoint)")
         await withGracefulShutdownHandler {
             await server.waitUntilCompleted()
         } onGracefulShutdown: {
             Task { await server.stop() }
         }
+        // Let another client take the session over at once rather than after the lease.
+        if let current = await connection.id {
+            _ = try? await broker.send(.request(op: Op.sessionDetach, params: ["session_id": .string(current)],
+                                                source: connection.client), timeout: .seconds(2))
+        }
         await broker.shutdown()
     }
 
-    func register(on server: Server, broker: BrokerClient) async {
-        await server.withMethodHandler(ListTools.self) { _ in
-            ListTools.Result(tools: BlenderTools.all.map(\.definition))
-        }
-        let configuration = configuration
+    func register(on server: Server, broker: BrokerClient, connection: ConnectionSession) async {
+        let tools = BlenderTools.all.map(\.definition) + SessionTools.all.map(\.tool)
+        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
+        let calls = ToolCalls(broker: broker, connection: connection, timeout: configuration.requestTimeout)
         await server.withMethodHandler(CallTool.self) { call in
-            guard let tool = BlenderTools.byName[call.name] else {
-                throw MCPError.invalidParams("unknown tool '\(call.name)'; tools are \(BlenderTools.all.map(\.name).joined(separator: ", "))")
+            if let tool = BlenderTools.byName[call.name] {
+                return await calls.scene(tool, arguments: call.arguments)
             }
-            return await Self.call(tool, arguments: call.arguments, broker: broker, configuration: configuration)
-        }
-    }
-
-    /// Runs one tool. Bad arguments and Blender's own errors are tool errors (`isError`), as
-    /// the MCP spec asks, so the model sees them and can correct itself.
-    static func call(_ tool: BlenderTool, arguments: [String: Value]?, broker: BrokerClient,
-                     configuration: Configuration) async -> CallTool.Result {
-        let checked: [String: JSONValue]
-        do {
-            checked = try tool.parameters.validate(arguments, tool: tool.name)
-        } catch {
-            return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
-        }
-        let request = Envelope.request(op: tool.op, session: configuration.session, params: tool.params(checked), source: "mcp-front")
-        do {
-            let answer = try await broker.send(request, timeout: configuration.requestTimeout)
-            if answer.kind == .reply {
-                return CallTool.Result(content: [.text(text: tool.format(answer.result ?? .null), annotations: nil, _meta: nil)])
+            if let tool = SessionTools.byName[call.name] {
+                return await calls.session(tool, arguments: call.arguments)
             }
-            return failure(answer.error ?? BusError(code: "unknown", message: "the broker answered without a result"))
-        } catch let error as BusError {
-            return failure(error)
-        } catch {
-            return failure(BusError(code: "internal", message: "\(error)"))
+            throw MCPError.invalidParams("unknown tool '\(call.name)'; tools are \(tools.map(\.name).joined(separator: ", "))")
         }
-    }
-
-    static func failure(_ error: BusError) -> CallTool.Result {
-        var text = "Error (\(error.code)): \(error.message)"
-        if error.retryable { text += "\nThis error is temporary; the call can be retried." }
-        if let detail = error.detail, !detail.isEmpty { text += "\n\n\(detail)" }
-        return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], isError: true)
     }
 }

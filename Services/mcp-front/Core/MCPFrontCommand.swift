@@ -12,21 +12,17 @@ public struct MCPFrontCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
     @Option(name: .customLong(Settings.requestTimeout.flag), help: Settings.requestTimeout.help)
     var requestTimeout: String?
-    @Option(help: "Session id to work in (default: a new one per connection)")
+    @Option(help: "Session to work in from the start: attached, or created with this id (default: a new session on first use)")
     var session: String?
 
     public init() {}
 
     public func run() async throws {
         let logger = try logging.bootstrap(label: "mcp-front")
-        let rawTimeout = Settings.requestTimeout.resolve(requestTimeout)
-        guard let seconds = Double(rawTimeout), seconds > 0 else {
-            throw ValidationError("--\(Settings.requestTimeout.flag) must be a positive number of seconds, got '\(rawTimeout)'")
-        }
         let configuration = MCPFront.Configuration(
             brokerEndpoint: broker.clients,
-            requestTimeout: .milliseconds(Int(seconds * 1000)),
-            session: session ?? "s-" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)))
+            requestTimeout: try Settings.requestTimeout.seconds(requestTimeout),
+            session: session)
         try await ServiceRunner.run([MCPFront(configuration: configuration, logger: logger)], logger: logger)
     }
 }

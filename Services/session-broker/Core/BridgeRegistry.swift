@@ -114,3 +114,20 @@ struct BridgeRegistry {
         })
     }
 }
+
+extension BridgeRegistry {
+    /// Every live instance with the bridge that holds it.
+    var liveInstances: [(instance: String, bridge: Data, inFlight: Int)] {
+        bridges.values.flatMap { bridge in
+            bridge.instances.map { (instance: $0.id, bridge: bridge.routingID, inFlight: bridge.inFlight.count) }
+        }
+    }
+
+    func bridge(holding instance: String) -> Data? {
+        bridges.values.first { $0.instances.contains { $0.id == instance } }?.routingID
+    }
+
+    func holds(_ bridge: Data, instance: String) -> Bool {
+        bridges[bridge]?.instances.contains { $0.id == instance } ?? false
+    }
+}

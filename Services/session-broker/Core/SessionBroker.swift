@@ -11,14 +11,24 @@ public struct BrokerConfiguration: Sendable {
     public var eventsInEndpoint: String
     public var eventsOutEndpoint: String
     public var heartbeat: Duration
+    /// Sessions, checkpoints and the registry live under here.
+    public var dataDirectory: URL
+    /// A session unused this long is checkpointed and released from Blender.
+    public var idleTimeout: Duration
+    /// How long a client's attachment to a session holds without any command from it.
+    public var ownerLease: Duration
 
     public init(clientsEndpoint: String, workersEndpoint: String, eventsInEndpoint: String,
-                eventsOutEndpoint: String, heartbeat: Duration = .seconds(1)) {
+                eventsOutEndpoint: String, heartbeat: Duration = .seconds(1), dataDirectory: URL,
+                idleTimeout: Duration = .seconds(1800), ownerLease: Duration = .seconds(300)) {
         self.clientsEndpoint = clientsEndpoint
         self.workersEndpoint = workersEndpoint
         self.eventsInEndpoint = eventsInEndpoint
         self.eventsOutEndpoint = eventsOutEndpoint
         self.heartbeat = heartbeat
+        self.dataDirectory = dataDirectory
+        self.idleTimeout = idleTimeout
+        self.ownerLease = ownerLease
     }
 }
 
@@ -30,35 +40,56 @@ public struct BrokerConfiguration: Sendable {
 ///   vanished bridge fail at once instead of silently disappearing.
 /// - the event proxy (XSUB/XPUB) every service publishes through.
 ///
+/// Sessions (`SessionRegistry`) decide which instance a request goes to; see
+/// SessionRouting.swift and SessionOps.swift.
+///
 /// Loop-confined: built and used on the broker's `SocketLoop`.
 public final class SessionBroker {
-    private struct InFlight {
-        let clientRoute: [Data]
+    /// Who waits for a forwarded request's answer.
+    enum Requester {
+        case client([Data])
+        case broker((Envelope) -> Void)
+    }
+
+    struct InFlight {
+        let requester: Requester
         let request: Envelope
         let bridge: Data
-        let started: UInt64
+        let instance: String?
+        /// Facts to add to the reply's meta (e.g. the session was re-homed).
+        let note: JSONValue?
+        let started = MonotonicClock.nanoseconds()
     }
 
     public let source = "session-broker/\(instanceTag())"
-    private let configuration: BrokerConfiguration
-    private let logger: Logger
+    let configuration: BrokerConfiguration
+    let logger: Logger
+    let loop: SocketLoop
     private let clients: Socket
     private let workers: Socket
     private let proxy: EventProxy
-    private let events: EventPublisher
+    let events: EventPublisher
     private let codec = EnvelopeCodec()
-    private var registry: BridgeRegistry
-    private var inFlight: [UInt64: InFlight] = [:]
+    var bridges: BridgeRegistry
+    let sessions: SessionRegistry
+    var inFlight: [UInt64: InFlight] = [:]
     private var nextRequestID: UInt64 = 0
+    /// The session whose scene each instance has loaded (the last one routed there).
+    var resident: [String: String] = [:]
+    /// Requests for sessions whose instance has not re-registered since the broker started.
+    var held: [(request: Envelope, route: [Data], until: UInt64)] = []
+    let startedAt = MonotonicClock.nanoseconds()
 
     public init(loop: SocketLoop, configuration: BrokerConfiguration) throws {
         self.configuration = configuration
+        self.loop = loop
         logger = loop.logger
-        registry = BridgeRegistry(heartbeat: configuration.heartbeat)
+        bridges = BridgeRegistry(heartbeat: configuration.heartbeat)
+        sessions = try SessionRegistry(dataDirectory: configuration.dataDirectory)
 
         proxy = try EventProxy(
             loop: loop, inputEndpoint: configuration.eventsInEndpoint, outputEndpoint: configuration.eventsOutEndpoint)
-        events = try EventPublisher(loop: loop, endpoint: EventProxy.localInput, source: source)
+        events = try EventPublisher(loop: loop, endpoint: EventProxy.localInput, source: source, history: EventHistory())
 
         clients = try loop.makeSocket(.router)
         try clients.set(.maxMessageSize(Int64(EnvelopeCodec.defaultLimit)))
@@ -72,7 +103,16 @@ public final class SessionBroker {
         loop.watch(clients) { [unowned self] in try self.drainClients() }
         loop.watch(workers) { [unowned self] in try self.drainWorkers() }
         loop.every(configuration.heartbeat) { [unowned self] in self.heartbeatTick() }
-        loop.onTeardown { [unowned self] in self.failAll(reason: "session-broker is shutting down") }
+        loop.every(min(configuration.idleTimeout / 4, .seconds(5))) { [unowned self] in self.sweepIdleSessions() }
+        loop.every(.seconds(1)) { [unowned self] in
+            self.flushRegistry()
+            self.events.publishHead()
+        }
+        loop.onTeardown { [unowned self] in
+            self.failAll(reason: "session-broker is shutting down")
+            self.flushRegistry()
+        }
+        logger.info("session registry: \(sessions.count) session(s) under \(configuration.dataDirectory.path)")
         logger.info("session-broker listening: clients \(configuration.clientsEndpoint), workers \(configuration.workersEndpoint), events \(configuration.eventsInEndpoint) → \(configuration.eventsOutEndpoint)")
     }
 
@@ -104,37 +144,54 @@ public final class SessionBroker {
             answer(route, request.reply(health(), source: source))
             return
         }
-        dispatch(request, route: route)
-    }
-
-    private func dispatch(_ request: Envelope, route: [Data]) {
-        while let bridge = registry.pick() {
-            nextRequestID += 1
-            let id = nextRequestID
-            var forwarded = request
-            forwarded.id = String(id)
-            do {
-                try workers.send([bridge, try codec.encode(forwarded)], dontWait: true)
-            } catch let error as ZeroMQError where error.isHostUnreachable || error.wouldBlock {
-                // The bridge's connection is gone (or wedged): forget it and try the next one.
-                dropBridge(bridge, reason: "its connection closed")
-                continue
-            } catch {
-                answer(route, request.failure(BusError(code: ErrorCode.badMessage,
-                    message: "could not forward \(request.op ?? "?"): \(error)"), source: source))
-                return
-            }
-            registry.assign(id, to: bridge)
-            inFlight[id] = InFlight(clientRoute: route, request: request, bridge: bridge, started: MonotonicClock.nanoseconds())
+        if handleSessionOp(request, route: route) { return }
+        if op == Op.eventsReplay {
+            answer(route, replay(request))
             return
         }
-        answer(route, request.failure(BusError(
-            code: ErrorCode.noBlender,
-            message: "No Blender available: no blender-bridge with a live Blender is registered at the session-broker (workers endpoint \(configuration.workersEndpoint)). Start the system with `bmcp up`, or start `blender-bridge` beside a Blender running the addon.",
-            retryable: true), source: source))
+        dispatch(request, from: route)
     }
 
-    private func answer(_ route: [Data], _ envelope: Envelope) {
+    var noBlender: BusError {
+        BusError(
+            code: ErrorCode.noBlender,
+            message: "No Blender available: no blender-bridge with a live Blender is registered at the session-broker (workers endpoint \(configuration.workersEndpoint)). Start the system with `bmcp up`, or start `blender-bridge` beside a Blender running the addon.",
+            retryable: true)
+    }
+
+    /// Sends `request` to `bridge`; false when that bridge turned out to be gone (it is
+    /// dropped, and the caller may pick another).
+    func forward(_ request: Envelope, to bridge: Data, instance: String?, meta: JSONValue?, note: JSONValue?,
+                 requester: Requester) -> Bool {
+        nextRequestID += 1
+        let id = nextRequestID
+        var forwarded = request
+        forwarded.id = String(id)
+        forwarded.meta = meta
+        do {
+            try workers.send([bridge, try codec.encode(forwarded)], dontWait: true)
+        } catch let error as ZeroMQError where error.isHostUnreachable || error.wouldBlock {
+            // The bridge's connection is gone (or wedged): forget it.
+            dropBridge(bridge, reason: "its connection closed")
+            return false
+        } catch {
+            respond(requester, request.failure(BusError(code: ErrorCode.badMessage,
+                message: "could not forward \(request.op ?? "?"): \(error)"), source: source))
+            return true
+        }
+        bridges.assign(id, to: bridge)
+        inFlight[id] = InFlight(requester: requester, request: request, bridge: bridge, instance: instance, note: note)
+        return true
+    }
+
+    func respond(_ requester: Requester, _ envelope: Envelope) {
+        switch requester {
+        case .client(let route): answer(route, envelope)
+        case .broker(let completion): completion(envelope)
+        }
+    }
+
+    func answer(_ route: [Data], _ envelope: Envelope) {
         guard let data = try? codec.encode(envelope) else { return }
         // A client that left no longer has a queue; dropping its answer is all we can do.
         _ = try? clients.send(route + [data], dontWait: true)
@@ -161,19 +218,23 @@ public final class SessionBroker {
         case .ready:
             let name = message.params?["bridge"]?.stringValue ?? message.source ?? "bridge"
             let instances = (message.params?["instances"]?.arrayValue ?? []).map { BlenderInstance($0, bridge: name) }
-            if registry.register(bridge, name: name, instances: instances) {
+            if bridges.register(bridge, name: name, instances: instances) {
                 logger.info("bridge \(name) joined with \(instances.count) Blender instance(s)")
                 events.publish(EventName.bridgeJoined, payload: ["bridge": .string(name),
                     "instances": .array(instances.map(\.json))])
+                releaseHeldRequests()
             }
         case .heartbeat:
-            if !registry.touch(bridge) { tellToReregister(bridge) }
+            if !bridges.touch(bridge) { tellToReregister(bridge) }
         case .reply, .error:
-            guard registry.touch(bridge) else { tellToReregister(bridge); return }
+            guard bridges.touch(bridge) else { tellToReregister(bridge); return }
             complete(message, from: bridge)
+        case .event:
+            guard bridges.touch(bridge) else { tellToReregister(bridge); return }
+            bridgeEvent(message, from: bridge)
         case .disconnect:
             dropBridge(bridge, reason: message.error?.message ?? "it disconnected")
-        case .request, .event:
+        case .request:
             logger.warning("bridge sent unexpected kind '\(message.kind.rawValue)'")
         }
     }
@@ -190,25 +251,29 @@ public final class SessionBroker {
             return
         }
         inFlight[id] = nil
-        registry.complete(id, on: bridge)
+        bridges.complete(id, on: bridge)
         var answer = message
         answer.id = pending.request.id
         answer.op = pending.request.op
         answer.session = pending.request.session
-        self.answer(pending.clientRoute, answer)
+        answer.meta = nil
+        if let checked = sessionReplyChecked(message, for: pending) { answer = checked }
+        if case .client = pending.requester { publishCommand(pending, answer: answer) }
+        respond(pending.requester, answer)
     }
 
-    private func dropBridge(_ bridge: Data, reason: String) {
-        guard let record = registry.remove(bridge) else { return }
+    func dropBridge(_ bridge: Data, reason: String) {
+        guard let record = bridges.remove(bridge) else { return }
         failInFlight(of: record, reason: "blender-bridge \(record.name) was lost (\(reason))")
+        markSessionsLost(on: record.instances.map(\.id), reason: reason)
     }
 
-    private func failInFlight(of record: BridgeRecord, reason: String) {
+    func failInFlight(of record: BridgeRecord, reason: String) {
         logger.warning("\(reason); failing \(record.inFlight.count) in-flight request(s)")
         events.publish(EventName.bridgeLost, payload: ["bridge": .string(record.name), "reason": .string(reason)])
         for id in record.inFlight.sorted() {
             guard let pending = inFlight.removeValue(forKey: id) else { continue }
-            answer(pending.clientRoute, pending.request.failure(BusError(
+            respond(pending.requester, pending.request.failure(BusError(
                 code: ErrorCode.bridgeLost,
                 message: "\(reason) while running \(pending.request.op ?? "the command"); it may or may not have taken effect in Blender. Retry once a Blender is available again.",
                 retryable: true), source: source))
@@ -217,7 +282,7 @@ public final class SessionBroker {
 
     private func failAll(reason: String) {
         for (_, pending) in inFlight {
-            answer(pending.clientRoute, pending.request.failure(BusError(
+            respond(pending.requester, pending.request.failure(BusError(
                 code: ErrorCode.shuttingDown, message: reason, retryable: true), source: source))
         }
         inFlight.removeAll()
@@ -228,10 +293,12 @@ public final class SessionBroker {
     private func heartbeatTick() {
         let beat = Envelope(kind: .heartbeat, source: source)
         let data = try? codec.encode(beat)
-        for dead in registry.expire() {
-            failInFlight(of: dead, reason: "blender-bridge \(dead.name) missed \(registry.liveness) heartbeats")
+        for dead in bridges.expire() {
+            failInFlight(of: dead, reason: "blender-bridge \(dead.name) missed \(bridges.liveness) heartbeats")
+            markSessionsLost(on: dead.instances.map(\.id), reason: "its bridge missed \(bridges.liveness) heartbeats")
         }
-        for bridge in registry.bridges.keys {
+        releaseHeldRequests()
+        for bridge in bridges.bridges.keys {
             do {
                 if let data { try workers.send([bridge, data], dontWait: true) }
             } catch {
@@ -240,8 +307,17 @@ public final class SessionBroker {
         }
     }
 
+    func flushRegistry() {
+        do {
+            try sessions.flush()
+        } catch {
+            logger.error("\(error.message)")
+        }
+    }
+
     private func health() -> JSONValue {
-        ["status": "ok", "source": .string(source), "bridges": registry.summary(),
-         "in_flight": .int(Int64(inFlight.count)), "zeromq": .string(zeroMQVersion)]
+        ["status": "ok", "source": .string(source), "bridges": bridges.summary(),
+         "in_flight": .int(Int64(inFlight.count)), "sessions": .int(Int64(sessions.count)),
+         "zeromq": .string(zeroMQVersion)]
     }
 }

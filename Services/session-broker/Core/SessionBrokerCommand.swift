@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ServiceKit
 import ServiceLifecycle
 
@@ -12,6 +13,11 @@ public struct SessionBrokerCommand: AsyncParsableCommand {
     @OptionGroup var events: EventBusOptions
     @OptionGroup var heartbeat: HeartbeatOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var data: DataOptions
+    @Option(name: .customLong(Settings.sessionIdle.flag), help: Settings.sessionIdle.help)
+    var sessionIdle: String?
+    @Option(name: .customLong(Settings.sessionLease.flag), help: Settings.sessionLease.help)
+    var sessionLease: String?
 
     public init() {}
 
@@ -20,7 +26,10 @@ public struct SessionBrokerCommand: AsyncParsableCommand {
         let configuration = BrokerConfiguration(
             clientsEndpoint: broker.clients, workersEndpoint: broker.workers,
             eventsInEndpoint: events.input, eventsOutEndpoint: events.output,
-            heartbeat: try heartbeat.interval())
+            heartbeat: try heartbeat.interval(),
+            dataDirectory: URL(fileURLWithPath: data.directory).standardizedFileURL,
+            idleTimeout: try Settings.sessionIdle.seconds(sessionIdle),
+            ownerLease: try Settings.sessionLease.seconds(sessionLease))
         try await ServiceRunner.run([SessionBrokerService(configuration: configuration)], logger: logger)
     }
 }

@@ -1,0 +1,82 @@
+import BusMessages
+import Foundation
+import MCP
+import ServiceKit
+
+/// Runs tool calls against the broker. Bad arguments and Blender's own errors are tool errors
+/// (`isError`), as the MCP spec asks, so the model sees them and can correct itself.
+struct ToolCalls: Sendable {
+    let broker: BrokerClient
+    let connection: ConnectionSession
+    let timeout: Duration
+
+    static let sessionArgument = ToolParameter(
+        name: "session_id", kind: .string, required: false,
+        description: "Session to act in (default: this connection's current session; one is created on first use)")
+
+    func scene(_ tool: BlenderTool, arguments: [String: Value]?) async -> CallTool.Result {
+        do {
+            var arguments = arguments ?? [:]
+            let explicit = try [Self.sessionArgument].validate(
+                arguments.removeValue(forKey: "session_id").map { ["session_id": $0] }, tool: tool.name)["session_id"]?.stringValue
+            let checked = try tool.parameters.validate(arguments, tool: tool.name)
+            let session = try await connection.resolve(explicit: explicit, broker: broker, timeout: timeout)
+            var request = Envelope.request(op: tool.op, session: session, params: tool.params(checked), source: connection.client)
+            request.meta = ["tool": .string(tool.name)]
+            let answer = try await broker.send(request, timeout: timeout)
+            guard answer.kind == .reply else { return Self.failure(answer.error) }
+            return Self.text(tool.format(answer.result ?? .null) + Self.note(answer.meta?["session"], session: session))
+        } catch let error as ArgumentError {
+            return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
+        } catch {
+            return Self.failure(error as? BusError ?? BusError(code: "internal", message: "\(error)"))
+        }
+    }
+
+    func session(_ tool: SessionTools.Definition, arguments: [String: Value]?) async -> CallTool.Result {
+        do {
+            let checked = try tool.parameters.validate(arguments, tool: tool.name)
+            let answer = try await broker.send(.request(op: tool.op, params: .object(checked), source: connection.client), timeout: timeout)
+            guard answer.kind == .reply, let result = answer.result else { return Self.failure(answer.error) }
+            switch tool.effect {
+            case .makeCurrent:
+                await connection.set(result["session_id"]?.stringValue)
+            case .clearIfCurrent:
+                if await connection.id == checked["session_id"]?.stringValue { await connection.set(nil) }
+            case .none:
+                break
+            }
+            return Self.text(BlenderTools.prettyJSON(result))
+        } catch let error as ArgumentError {
+            return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
+        } catch {
+            return Self.failure(error as? BusError ?? BusError(code: "internal", message: "\(error)"))
+        }
+    }
+
+    /// Tells the model when its session moved or came back from a checkpoint.
+    static func note(_ session: JSONValue?, session id: String) -> String {
+        guard let session else { return "" }
+        let checkpoint = session["restored_from"]?.stringValue ?? session["checkpoint"]?.stringValue
+        let source = checkpoint.map { "restored from checkpoint \($0)" } ?? "no checkpoint existed, so it starts from a fresh scene"
+        if session["rehomed"]?.boolValue == true {
+            return "\n\nNote: session \(id) lost its Blender instance (\(session["from_instance"]?.stringValue ?? "?")); it was re-homed on \(session["to_instance"]?.stringValue ?? "another instance") and \(source)."
+        }
+        if session["to_instance"] != nil, checkpoint != nil {
+            return "\n\nNote: session \(id) was idle and has been \(source) on \(session["to_instance"]?.stringValue ?? "a live instance")."
+        }
+        return ""
+    }
+
+    static func text(_ text: String) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)])
+    }
+
+    static func failure(_ error: BusError?) -> CallTool.Result {
+        let error = error ?? BusError(code: "unknown", message: "the broker answered without a result")
+        var text = "Error (\(error.code)): \(error.message)"
+        if error.retryable { text += "\nThis error is temporary; the call can be retried." }
+        if let detail = error.detail, !detail.isEmpty { text += "\n\n\(detail)" }
+        return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], isError: true)
+    }
+}

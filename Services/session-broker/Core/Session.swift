@@ -1,0 +1,51 @@
+import BusMessages
+import Foundation
+
+/// A durable modelling context: its scene lives on one Blender instance at a time and is
+/// checkpointed as .blend files under `sessions/<id>/checkpoints/`.
+public struct Session: Sendable, Equatable {
+    public enum State: String, Sendable, CaseIterable {
+        /// Bound to a live instance (its scene may or may not be the one loaded right now).
+        case active
+        /// Checkpointed and released from Blender after idling; the next command restores it.
+        case idle
+        /// Closed by a client; `session.resume` reopens it from its checkpoint.
+        case closed
+        /// Its instance or bridge died; the next command re-homes it from its checkpoint.
+        case lost
+    }
+
+    public var id: String
+    public var name: String
+    public var state: State
+    /// The Blender instance holding the scene (`bridge/address`), when bound.
+    public var instance: String?
+    public var createdAt: Date
+    public var lastUsedAt: Date
+    public var commandCount: Int
+    public var latestCheckpoint: String?
+    /// The client (mcp-front connection) the session is attached to, if any.
+    public var owner: String?
+
+    public static func newID() -> String {
+        "s-" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
+    }
+
+    /// Session ids become folder names: letters, digits, `-`, `_`, `.`, not leading with a dot.
+    public static func isValidID(_ id: String) -> Bool {
+        guard let first = id.unicodeScalars.first, id.utf8.count <= 128 else { return false }
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        return first != "." && first != "-" && id.unicodeScalars.allSatisfy { allowed.contains($0) }
+    }
+
+    public var json: JSONValue {
+        [
+            "session_id": .string(id), "name": .string(name), "state": .string(state.rawValue),
+            "instance": instance.map(JSONValue.string) ?? .null,
+            "created_at": .string(Timestamp.format(createdAt)), "last_used_at": .string(Timestamp.format(lastUsedAt)),
+            "command_count": .int(Int64(commandCount)),
+            "latest_checkpoint": latestCheckpoint.map(JSONValue.string) ?? .null,
+            "owner": owner.map(JSONValue.string) ?? .null,
+        ]
+    }
+}

@@ -1,0 +1,97 @@
+import BusMessages
+import Foundation
+
+/// Every session the broker knows, in memory for routing and on disk (`SessionStore`) for
+/// surviving restarts. A change is written before it becomes visible: if the write fails the
+/// session stays as it was and the caller gets `registry_failed`.
+///
+/// Loop-confined (the broker's loop).
+final class SessionRegistry {
+    private(set) var sessions: [String: Session] = [:]
+    private let store: SessionStore
+    let dataDirectory: URL
+    /// Sessions whose counters changed since the last flush (use counts are batched; state
+    /// changes are written at once).
+    private var unflushed: Set<String> = []
+
+    init(dataDirectory: URL) throws {
+        self.dataDirectory = dataDirectory
+        store = try SessionStore(path: dataDirectory.appendingPathComponent("broker/sessions.sqlite").path)
+        for session in try store.loadAll() { sessions[session.id] = session }
+    }
+
+    var count: Int { sessions.count }
+
+    func folder(of id: String) -> URL {
+        dataDirectory.appendingPathComponent("sessions", isDirectory: true).appendingPathComponent(id, isDirectory: true)
+    }
+
+    func get(_ id: String) throws(BusError) -> Session {
+        guard let session = sessions[id] else {
+            throw BusError(code: ErrorCode.unknownSession,
+                           message: "no session '\(id)'; list_sessions shows the known ones, create_session makes one")
+        }
+        return session
+    }
+
+    func create(id: String?, name: String?, owner: String?) throws(BusError) -> Session {
+        let id = id ?? Session.newID()
+        guard Session.isValidID(id) else {
+            throw BusError(code: ErrorCode.badParams,
+                           message: "session id '\(id)' may only hold letters, digits, '-', '_' and '.', and not start with '.' or '-'")
+        }
+        guard sessions[id] == nil else {
+            throw BusError(code: ErrorCode.badParams, message: "a session '\(id)' already exists")
+        }
+        let now = Date()
+        let session = Session(id: id, name: name ?? id, state: .active, instance: nil, createdAt: now,
+                              lastUsedAt: now, commandCount: 0, latestCheckpoint: nil, owner: owner)
+        try persist([session])
+        return session
+    }
+
+    /// Applies `change` and writes the result at once (state changes).
+    @discardableResult
+    func update(_ id: String, _ change: (inout Session) -> Void) throws(BusError) -> Session {
+        var session = try get(id)
+        change(&session)
+        try persist([session])
+        return session
+    }
+
+    /// Applies `change` in memory now; `flush()` writes it (use counters on the hot path).
+    func touch(_ id: String, _ change: (inout Session) -> Void) {
+        guard var session = sessions[id] else { return }
+        change(&session)
+        sessions[id] = session
+        unflushed.insert(id)
+    }
+
+    func flush() throws(BusError) {
+        guard !unflushed.isEmpty else { return }
+        let pending = unflushed.compactMap { sessions[$0] }
+        do {
+            try store.save(pending)
+            unflushed.removeAll()
+        } catch {
+            throw BusError(code: ErrorCode.registryFailed, message: "could not write the session registry: \(error)")
+        }
+    }
+
+    /// Active sessions bound to `instance`, for load balancing and for marking them lost.
+    func active(on instance: String) -> [Session] {
+        sessions.values.filter { $0.instance == instance && $0.state == .active }
+    }
+
+    private func persist(_ changed: [Session]) throws(BusError) {
+        do {
+            try store.save(changed)
+        } catch {
+            throw BusError(code: ErrorCode.registryFailed, message: "could not write the session registry: \(error)")
+        }
+        for session in changed {
+            sessions[session.id] = session
+            unflushed.remove(session.id)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import BusMessages
+import Foundation
+import GRDB
+
+/// The session registry on disk: SQLite through GRDB, in WAL mode, one transaction per change,
+/// so a `kill -9` at any moment leaves every session either before or after a change, never
+/// half-way.
+///
+/// Used only from the broker's loop thread; GRDB's queue makes each call synchronous.
+final class SessionStore {
+    private let database: DatabaseQueue
+
+    init(path: String) throws {
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.label = "session-registry"
+        configuration.prepareDatabase { db in
+            // NORMAL is durable across process crashes in WAL mode; only a power loss can
+            // drop the last transactions.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try Self.migrator.migrate(database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 sessions") { db in
+            try db.create(table: "session") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("instance", .text)
+                table.column("created_at", .double).notNull()
+                table.column("last_used_at", .double).notNull()
+                table.column("command_count", .integer).notNull().defaults(to: 0)
+                table.column("latest_checkpoint", .text)
+                table.column("owner", .text)
+            }
+        }
+        return migrator
+    }
+
+    func loadAll() throws -> [Session] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM session").compactMap(Self.session)
+        }
+    }
+
+    /// Inserts or replaces these sessions in one transaction.
+    func save(_ sessions: [Session]) throws {
+        guard !sessions.isEmpty else { return }
+        try database.write { db in
+            for session in sessions {
+                try db.execute(
+                    sql: """
+                    INSERT OR REPLACE INTO session
+                      (id, name, state, instance, created_at, last_used_at, command_count, latest_checkpoint, owner)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    arguments: [session.id, session.name, session.state.rawValue, session.instance,
+                                session.createdAt.timeIntervalSince1970, session.lastUsedAt.timeIntervalSince1970,
+                                session.commandCount, session.latestCheckpoint, session.owner])
+            }
+        }
+    }
+
+    private static func session(_ row: Row) -> Session? {
+        guard let id: String = row["id"], let stateName: String = row["state"],
+              let state = Session.State(rawValue: stateName) else { return nil }
+        return Session(
+            id: id, name: row["name"] ?? id, state: state, instance: row["instance"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"] ?? 0),
+            lastUsedAt: Date(timeIntervalSince1970: row["last_used_at"] ?? 0),
+            commandCount: row["command_count"] ?? 0, latestCheckpoint: row["latest_checkpoint"], owner: row["owner"])
+    }
+}
