@@ -86,6 +86,7 @@ public enum ErrorCode {
     public static let bridgeLost = "bridge_lost"
     public static let blenderLost = "blender_lost"
     public static let brokerUnreachable = "broker_unreachable"
+    public static let serviceUnreachable = "service_unreachable"
     public static let timeout = "timeout"
     public static let shuttingDown = "shutting_down"
     public static let unknownSession = "unknown_session"

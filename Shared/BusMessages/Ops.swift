@@ -6,6 +6,11 @@ public enum Op {
     public static let objectInfo = "object.info"
     public static let codeExecute = "code.execute"
     public static let addonHealth = "addon.health"
+    public static let sceneSnapshot = "scene.snapshot"
+
+    /// Ops that only read the scene. Observers (log-writer, dashboards) may send these for a
+    /// session without owning it, and they do not count as the session being used.
+    public static let readOnly: Set<String> = [sceneInfo, objectInfo, sceneSnapshot, addonHealth, sessionStatus]
 
     // session-broker itself
     public static let brokerHealth = "broker.health"
@@ -26,6 +31,9 @@ public enum Op {
 
     // prompt-service
     public static let promptsList = "prompts.list"
+
+    // log-writer
+    public static let logsRead = "logs.read"
 
     // Any service's query socket
     public static let health = "health"

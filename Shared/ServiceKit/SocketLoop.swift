@@ -23,6 +23,8 @@ public final class SocketLoop: @unchecked Sendable {
     private let lock = NSLock()
     private var mailbox: [@Sendable () -> Void] = []
     private var stopRequested = false
+    /// Set when teardown begins; `post` refuses work from then on.
+    private var closing = false
     private var outcome: Result<Void, Error>?
     private var waiters: [CheckedContinuation<Void, Error>] = []
     private let wakePipe: (read: Int32, write: Int32)
@@ -74,10 +76,17 @@ public final class SocketLoop: @unchecked Sendable {
         wake()
     }
 
-    /// Runs `work` on the loop thread as soon as it is free.
-    public func post(_ work: @escaping @Sendable () -> Void) {
-        lock.withLock { mailbox.append(work) }
-        wake()
+    /// Runs `work` on the loop thread as soon as it is free. Returns false, and drops the work,
+    /// when the loop has already finished (its sockets are closed).
+    @discardableResult
+    public func post(_ work: @escaping @Sendable () -> Void) -> Bool {
+        let accepted = lock.withLock { () -> Bool in
+            guard !closing else { return false }
+            mailbox.append(work)
+            return true
+        }
+        if accepted { wake() }
+        return accepted
     }
 
     /// Waits until the loop thread has exited; rethrows what ended it, if anything did.
@@ -226,9 +235,10 @@ public final class SocketLoop: @unchecked Sendable {
     }
 
     private func runTeardown() {
+        lock.withLock { closing = true }
+        runMailbox()  // work accepted before closing still runs, and teardown answers its callers
         for body in teardown.reversed() { body() }
         teardown.removeAll()
-        runMailbox()  // work posted during shutdown still gets to answer its callers
         for socket in ownedSockets { socket.close() }
         ownedSockets.removeAll()
         sockets.removeAll()

@@ -30,13 +30,13 @@ struct CallCommand: AsyncParsableCommand {
             throw ValidationError("--params must be a JSON object: \(error)")
         }
         guard parsed.objectValue != nil else { throw ValidationError("--params must be a JSON object, got \(parsed.typeName)") }
-        let client = try BrokerClient(endpoint: broker.clients)
+        let client = try RequestClient(endpoint: broker.clients)
         let outcome = await Result { try await exchange(client, params: parsed) } as Result<Void, Error>
         await client.shutdown()
         try outcome.get()
     }
 
-    private func exchange(_ client: BrokerClient, params: JSONValue) async throws {
+    private func exchange(_ client: RequestClient, params: JSONValue) async throws {
         let timeout = Duration.milliseconds(Int(timeout * 1000))
         let request = { Envelope.request(op: op, session: session, params: params, source: "bmcp") }
 

@@ -26,7 +26,7 @@ actor ConnectionSession {
     }
 
     /// The session a scene call runs in: the one it names, else the current one, else a new one.
-    func resolve(explicit: String?, broker: BrokerClient, timeout: Duration) async throws -> String {
+    func resolve(explicit: String?, broker: RequestClient, timeout: Duration) async throws -> String {
         if let explicit { return explicit }
         if let current, !needsAttach { return current }
         if let current {

@@ -31,7 +31,7 @@ public struct MCPFront: Service {
     }
 
     public func run() async throws {
-        let broker = try BrokerClient(endpoint: configuration.brokerEndpoint)
+        let broker = try RequestClient(endpoint: configuration.brokerEndpoint)
         let server = Server(
             name: "blender-mcp", version: Self.version,
             instructions: "Model in Blender through durable, logged sessions. Start with get_scene_info.",
@@ -54,7 +54,7 @@ public struct MCPFront: Service {
         await broker.shutdown()
     }
 
-    func register(on server: Server, broker: BrokerClient, connection: ConnectionSession) async {
+    func register(on server: Server, broker: RequestClient, connection: ConnectionSession) async {
         let tools = BlenderTools.all.map(\.definition) + SessionTools.all.map(\.tool)
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
         let calls = ToolCalls(broker: broker, connection: connection, timeout: configuration.requestTimeout)

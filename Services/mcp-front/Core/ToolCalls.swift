@@ -6,7 +6,7 @@ import ServiceKit
 /// Runs tool calls against the broker. Bad arguments and Blender's own errors are tool errors
 /// (`isError`), as the MCP spec asks, so the model sees them and can correct itself.
 struct ToolCalls: Sendable {
-    let broker: BrokerClient
+    let broker: RequestClient
     let connection: ConnectionSession
     let timeout: Duration
 

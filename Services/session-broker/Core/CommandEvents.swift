@@ -26,6 +26,11 @@ extension SessionBroker {
                 payload["stdout"] = result["result"] ?? .null
                 payload["stderr"] = result["stderr"] ?? .null
             }
+            // Renders go into the session's folder and its design document.
+            if let image = result["base64"], request.op?.hasPrefix("render.") == true {
+                payload["image_base64"] = image
+                payload["image_format"] = result["format"] ?? "png"
+            }
             events.publish(EventName.commandCompleted, session: session, payload: .object(payload))
         } else {
             let error = answer.error ?? BusError(code: "unknown", message: "")

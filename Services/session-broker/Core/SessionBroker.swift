@@ -258,7 +258,7 @@ public final class SessionBroker {
         answer.session = pending.request.session
         answer.meta = nil
         if let checked = sessionReplyChecked(message, for: pending) { answer = checked }
-        if case .client = pending.requester { publishCommand(pending, answer: answer) }
+        if case .client = pending.requester, !pending.request.isObservation { publishCommand(pending, answer: answer) }
         respond(pending.requester, answer)
     }
 

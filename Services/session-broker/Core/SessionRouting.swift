@@ -33,16 +33,19 @@ extension SessionBroker {
             throw BusError(code: ErrorCode.sessionClosed,
                            message: "session '\(id)' is closed; resume_session reopens it from its checkpoint")
         }
-        try checkOwner(session, client: request.source)
+        let observing = request.isObservation
+        if !observing { try checkOwner(session, client: request.source) }
         for _ in 0...bridges.bridges.count {
             let (instance, bridge, note) = try place(session, request: request, route: route)
             guard let instance, let bridge else { return }  // held until its instance re-registers
             let current = try sessions.get(id)
             if forward(request, to: bridge, instance: instance, meta: context(for: current), note: note, requester: requester) {
                 resident[instance] = id
-                sessions.touch(id) {
-                    $0.lastUsedAt = Date()
-                    $0.commandCount += 1
+                if !observing {
+                    sessions.touch(id) {
+                        $0.lastUsedAt = Date()
+                        $0.commandCount += 1
+                    }
                 }
                 return
             }
@@ -105,6 +108,7 @@ extension SessionBroker {
     }
 
     func checkOwner(_ session: Session, client: String?) throws(BusError) {
+        // An owner's lease is about what it changes; reading is open to everyone.
         guard let owner = session.owner, owner != client, isLeaseFresh(session) else { return }
         let idle = Int(Date().timeIntervalSince(session.lastUsedAt))
         throw BusError(code: ErrorCode.sessionInUse,
@@ -191,5 +195,13 @@ extension SessionBroker {
                 }
             }
         }
+    }
+}
+
+extension Envelope {
+    /// A read-only request from an observer (log-writer snapshots, dashboards): it needs no
+    /// ownership and is not a use of the session.
+    var isObservation: Bool {
+        meta?["observe"]?.boolValue == true && Op.readOnly.contains(op ?? "")
     }
 }
