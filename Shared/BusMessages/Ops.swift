@@ -34,6 +34,7 @@ public enum Op {
 
     // log-writer
     public static let logsRead = "logs.read"
+    public static let logsSessions = "logs.sessions"
 
     // Any service's query socket
     public static let health = "health"
@@ -54,4 +55,5 @@ public enum EventName {
     public static let sessionIdle = "session.idle"
     public static let sessionCheckpointed = "session.checkpointed"
     public static let busHead = "bus.head"
+    public static let logUpdated = "log.updated"
 }

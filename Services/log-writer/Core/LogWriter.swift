@@ -6,54 +6,277 @@ import ZeroMQ
 
 public struct LogWriterConfiguration: Sendable {
     public var eventsOutEndpoint: String
+    public var eventsInEndpoint: String
+    public var brokerEndpoint: String
     public var queryEndpoint: String
     public var dataDirectory: String
 
-    public init(eventsOutEndpoint: String, queryEndpoint: String, dataDirectory: String) {
+    public init(eventsOutEndpoint: String, eventsInEndpoint: String, brokerEndpoint: String,
+                queryEndpoint: String, dataDirectory: String) {
         self.eventsOutEndpoint = eventsOutEndpoint
+        self.eventsInEndpoint = eventsInEndpoint
+        self.brokerEndpoint = brokerEndpoint
         self.queryEndpoint = queryEndpoint
         self.dataDirectory = dataDirectory
     }
 }
 
-/// Writes every session's events to disk.
+/// Writes every session's files, losing nothing.
 ///
-/// - `events` SUB on the proxy's XPUB, subscribed to "session/" topics only.
-/// - `queries` ROUTER for reads (health now; log and state reads come with the log issue).
+/// - `events` SUB on the proxy's XPUB: the broker's "session/" events and its "bus.head".
+///   PUB/SUB drops messages when a subscriber is slow, late or restarting, so each event's
+///   sequence number is checked (`EventSequencer`) and what is missing is fetched again from
+///   the broker's history (`events.replay`, the Clone pattern). Recovery reads the logs
+///   themselves, so a restart neither loses nor repeats a line.
+/// - `broker` DEALER: replays, and `scene.snapshot` after a scene changed (state.json).
+/// - `queries` ROUTER: `logs.read`, `logs.sessions`, `health`.
+/// - `updates` PUB: `log.updated` when a session's file changed (MCP resource updates).
 ///
 /// Loop-confined.
 public final class LogWriter {
+    static let brokerPrefix = "session-broker/"
+    static let backlogLimit = 200_000
+
+    private let loop: SocketLoop
     private let logger: Logger
     private let events: Socket
-    private let log: CommandLog
+    private let files: SessionFiles
+    private let broker: RequestLink
+    private let updates: EventPublisher
     private let codec = EnvelopeCodec()
-    private let queries: QueryResponder
+    private var queries: QueryResponder!
+    private var sequencer: EventSequencer
+    private var replaying: Set<String> = []
+    /// Events that could not be written (disk full, read-only), in order, retried every second.
+    private var backlog: [Envelope] = []
+    private var writeError: String?
     private var written: UInt64 = 0
+    private var snapshotTimers: [String: Int] = [:]
+    private var designTimers: [String: Int] = [:]
 
     public init(loop: SocketLoop, configuration: LogWriterConfiguration) throws {
+        self.loop = loop
         logger = loop.logger
-        log = try CommandLog(dataDirectory: configuration.dataDirectory)
+        files = try SessionFiles(dataDirectory: configuration.dataDirectory)
+        sequencer = EventSequencer(last: files.recoverLastSequences())
+        broker = try RequestLink(loop: loop, endpoint: configuration.brokerEndpoint)
+        updates = try EventPublisher(loop: loop, endpoint: configuration.eventsInEndpoint, source: "log-writer/\(instanceTag())")
         events = try loop.makeSocket(.sub)
         try events.set(.receiveHighWaterMark(100_000))
         try events.set(.subscribe(Data("session/".utf8)))
+        try events.set(.subscribe(Data("service/\(Self.brokerPrefix)".utf8)))
         try events.connect(configuration.eventsOutEndpoint)
         queries = try QueryResponder(loop: loop, endpoint: configuration.queryEndpoint, source: "log-writer")
-        queries.handle(Op.health) { [unowned self] _ in
-            ["status": "ok", "events_written": .int(Int64(self.written)), "data": .string(self.log.root.path)]
-        }
+        answerQueries()
         loop.watch(events) { [unowned self] in try self.drainEvents() }
-        logger.info("log-writer writing to \(log.root.path), events from \(configuration.eventsOutEndpoint)")
+        loop.every(.seconds(1)) { [unowned self] in self.retryBacklog() }
+        repairStates()
+        logger.info("log-writer writing to \(files.root.path); resuming after \(sequencer.last.count) publisher(s)")
     }
+
+    // MARK: Events in
 
     private func drainEvents() throws {
         while let frames = try events.receive(dontWait: true) {
-            guard let payload = frames.last else { continue }
-            do {
-                try log.append(try codec.decode(payload))
-                written += 1
-            } catch {
-                logger.error("event not logged: \(error)")
+            guard let payload = frames.last, let event = try? codec.decode(payload),
+                  let source = event.source, source.hasPrefix(Self.brokerPrefix) else { continue }
+            if event.op == EventName.busHead {
+                if let after = sequencer.missing(source: source, head: event.seq ?? 0) { requestReplay(source, after: after) }
+                continue
             }
+            let outcome = sequencer.accept(event)
+            write(outcome.ready)
+            if let after = outcome.missingAfter { requestReplay(source, after: after) }
+        }
+    }
+
+    private func requestReplay(_ source: String, after: UInt64) {
+        guard replaying.insert(source).inserted else { return }
+        let request = Envelope.request(op: Op.eventsReplay, params: [
+            "source": .string(source), "after_seq": .int(Int64(after)), "limit": 1000], source: "log-writer")
+        broker.send(request, timeout: .seconds(5)) { [unowned self] outcome in
+            replaying.remove(source)
+            guard case .success(let reply) = outcome, reply.kind == .reply, let body = reply.result else {
+                logger.warning("replay of \(source) after \(after) failed; retrying")
+                loop.after(.seconds(1)) { [unowned self] in self.requestReplay(source, after: self.sequencer.last[source] ?? 0) }
+                return
+            }
+            replayed(source, body)
+        }
+    }
+
+    private func replayed(_ source: String, _ body: JSONValue) {
+        guard body["source"]?.stringValue == source else {
+            // The broker restarted: the rest of that run's events are gone with it.
+            logger.warning("events of \(source) after seq \(sequencer.last[source] ?? 0) were lost with its restart")
+            recordGap(source, from: (sequencer.last[source] ?? 0) + 1, to: nil)
+            _ = sequencer.skip(source: source, before: .max)
+            return
+        }
+        let oldest = UInt64(body["oldest_seq"]?.intValue ?? 1)
+        let skipped = sequencer.skip(source: source, before: oldest)
+        if let lost = skipped.lost { recordGap(source, from: lost.lowerBound, to: lost.upperBound) }
+        write(skipped.ready)
+        let replayedEvents = body["events"]?.arrayValue ?? []
+        for item in replayedEvents {
+            guard let value = item["event"], let event = try? Envelope(json: value) else { continue }
+            write(sequencer.accept(event).ready)
+        }
+        let head = UInt64(body["last_seq"]?.intValue ?? 0)
+        if let after = sequencer.missing(source: source, head: head) { requestReplay(source, after: after) }
+    }
+
+    /// Lost events are said, not skipped silently.
+    private func recordGap(_ source: String, from: UInt64, to: UInt64?) {
+        let line = "\(Timestamp.now()) events \(from)…\(to.map(String.init) ?? "end") of \(source) could not be recovered\n"
+        let file = files.root.deletingLastPathComponent().appendingPathComponent("log-writer/gaps.log")
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if let handle = try? FileHandle(forWritingTo: file) {
+            _ = try? handle.seekToEnd()
+            try? handle.write(contentsOf: Data(line.utf8))
+            try? handle.close()
+        } else {
+            try? Data(line.utf8).write(to: file)
+        }
+        logger.error("\(line.trimmingCharacters(in: .newlines))")
+    }
+
+    // MARK: Writing
+
+    private func write(_ ready: [Envelope]) {
+        guard !ready.isEmpty else { return }
+        if !backlog.isEmpty {
+            backlog.append(contentsOf: ready)
+            if backlog.count > Self.backlogLimit { logger.critical("log backlog over \(Self.backlogLimit) events; data directory still not writable") }
+            return
+        }
+        for (index, event) in ready.enumerated() {
+            do {
+                let changed = try files.record(event)
+                written += 1
+                if writeError != nil {
+                    logger.notice("writing again after: \(writeError ?? "")")
+                    writeError = nil
+                }
+                afterWrite(event, changed: changed)
+            } catch let error as BusError {
+                logger.error("event \(event.seq ?? 0) from \(event.source ?? "?") not logged: \(error.message)")
+            } catch {
+                writeError = "\(error)"
+                logger.error("cannot write session files (\(error)); keeping events until the data directory is writable")
+                backlog.append(contentsOf: ready[index...])
+                return
+            }
+        }
+    }
+
+    private func retryBacklog() {
+        guard !backlog.isEmpty else { return }
+        let pending = backlog
+        backlog.removeAll()
+        write(pending)
+    }
+
+    private func afterWrite(_ event: Envelope, changed: [String]) {
+        guard let session = event.session else { return }
+        for file in changed { updates.publish(EventName.logUpdated, session: session, payload: ["file": .string(file)]) }
+        let op = event.params?["op"]?.stringValue ?? ""
+        if event.op == EventName.commandCompleted, !Op.readOnly.contains(op), !op.hasPrefix("render.") {
+            scheduleSnapshot(session)
+        }
+        scheduleDesign(session)
+    }
+
+    // MARK: state.json and design.md
+
+    /// After a burst of changes, one snapshot of the scene (read-only, as an observer).
+    private func scheduleSnapshot(_ session: String) {
+        if let timer = snapshotTimers[session] { loop.cancelTimer(timer) }
+        snapshotTimers[session] = loop.after(.milliseconds(300)) { [unowned self] in
+            snapshotTimers[session] = nil
+            var request = Envelope.request(op: Op.sceneSnapshot, session: session, source: "log-writer")
+            request.meta = ["observe": true]
+            broker.send(request, timeout: .seconds(30)) { [unowned self] outcome in
+                guard case .success(let reply) = outcome, reply.kind == .reply, let scene = reply.result else {
+                    logger.debug("no snapshot of \(session): \(String(describing: outcome))")
+                    return
+                }
+                do {
+                    try files.replaceState(session, with: ["session_id": .string(session), "updated_at": .string(Timestamp.now()), "scene": scene])
+                    updates.publish(EventName.logUpdated, session: session, payload: ["file": "state.json"])
+                    scheduleDesign(session)
+                } catch {
+                    logger.error("state.json of \(session) not written: \(error)")
+                }
+            }
+        }
+    }
+
+    private func scheduleDesign(_ session: String) {
+        if let timer = designTimers[session] { loop.cancelTimer(timer) }
+        designTimers[session] = loop.after(.milliseconds(500)) { [unowned self] in
+            designTimers[session] = nil
+            let created = files.firstLines(session, file: "events.log", limit: 20).first { $0["event"] == "session.created" }
+            let recent = files.commandLines(session, limit: 50)
+            let document = DesignDocument(
+                sessionID: session, name: created?["name"]?.stringValue ?? session,
+                scene: files.readJSON(session, file: "state.json")?["scene"],
+                steps: recent.lines, totalSteps: recent.total,
+                firstStep: files.firstLines(session, file: "command.log", limit: 1).first,
+                hasRender: files.hasRender(session))
+            do {
+                try files.replaceDesign(session, with: document.render())
+                updates.publish(EventName.logUpdated, session: session, payload: ["file": "design.md"])
+            } catch {
+                logger.error("design.md of \(session) not written: \(error)")
+            }
+        }
+    }
+
+    /// A state.json that does not parse (a crash mid-write elsewhere, a hand edit) is moved
+    /// aside and rebuilt: at once from command.log, then from a fresh snapshot if Blender has it.
+    private func repairStates() {
+        for session in files.sessionIDs() {
+            guard let folder = try? files.folder(session) else { continue }
+            let state = folder.appendingPathComponent("state.json")
+            guard let data = try? Data(contentsOf: state), (try? JSONParser.parse(data)) == nil else { continue }
+            let aside = folder.appendingPathComponent("state.json.corrupt")
+            try? FileManager.default.removeItem(at: aside)
+            try? FileManager.default.moveItem(at: state, to: aside)
+            var names: [String] = []
+            for line in files.commandLines(session, limit: .max).lines {
+                let removed = Set(line["changed"]?["removed"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+                names.removeAll { removed.contains($0) }
+                names += line["changed"]?["created"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            }
+            try? files.replaceState(session, with: [
+                "session_id": .string(session), "updated_at": .string(Timestamp.now()), "rebuilt_from_log": true,
+                "scene": ["objects": .array(names.map { ["name": .string($0)] })]])
+            logger.warning("state.json of \(session) was corrupt; rebuilt from command.log (old copy in state.json.corrupt)")
+            scheduleSnapshot(session)
+        }
+    }
+
+    // MARK: Queries
+
+    private func answerQueries() {
+        queries.handle(Op.health) { [unowned self] _ in
+            ["status": writeError == nil ? "ok" : "degraded", "events_written": .int(Int64(written)),
+             "backlog": .int(Int64(backlog.count)), "write_error": writeError.map(JSONValue.string) ?? .null,
+             "data": .string(files.root.path)]
+        }
+        queries.handle(Op.logsRead) { [unowned self] request throws(BusError) in
+            let params = request.params ?? [:]
+            guard let session = params["session_id"]?.stringValue else {
+                throw BusError(code: ErrorCode.badParams, message: "logs.read: missing required param 'session_id' (a string)")
+            }
+            guard let file = params["file"]?.stringValue else {
+                throw BusError(code: ErrorCode.badParams, message: "logs.read: missing required param 'file' (a string)")
+            }
+            return try files.read(session, file: file, tail: params["tail"]?.intValue.map { Int(clamping: $0) })
+        }
+        queries.handle(Op.logsSessions) { [unowned self] _ in
+            ["sessions": .array(files.sessionIDs().map(JSONValue.string))]
         }
     }
 }

@@ -6,9 +6,10 @@ import ServiceLifecycle
 public struct LogWriterCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "log-writer",
-        abstract: "Subscribes to the event bus and writes each session's command.log under the data directory.")
+        abstract: "Writes each session's command.log, blender.log, events.log, state.json and design.md under the data directory, losing nothing.")
 
     @OptionGroup var events: EventBusOptions
+    @OptionGroup var broker: BrokerOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var logging: LoggingOptions
     @Option(name: .customLong(Settings.logs.flag), help: Settings.logs.help)
@@ -19,7 +20,8 @@ public struct LogWriterCommand: AsyncParsableCommand {
     public func run() async throws {
         let logger = try logging.bootstrap(label: "log-writer")
         let configuration = LogWriterConfiguration(
-            eventsOutEndpoint: events.output, queryEndpoint: Settings.logs.resolve(queries), dataDirectory: data.directory)
+            eventsOutEndpoint: events.output, eventsInEndpoint: events.input, brokerEndpoint: broker.clients,
+            queryEndpoint: Settings.logs.resolve(queries), dataDirectory: data.directory)
         try await ServiceRunner.run([LogWriterService(configuration: configuration)], logger: logger)
     }
 }

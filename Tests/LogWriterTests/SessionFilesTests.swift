@@ -1,0 +1,185 @@
+import BusMessages
+import Foundation
+import Testing
+@testable import LogWriterCore
+
+@Suite struct SessionFilesTests {
+    func temporaryData() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("logs-\(UUID().uuidString)").path
+    }
+
+    func command(_ seq: UInt64, session: String = "s-1", op: String = Op.codeExecute, params: JSONValue = ["code": "print('hi')"],
+                 failed: Bool = false, extra: [String: JSONValue] = [:]) -> Envelope {
+        var payload: [String: JSONValue] = ["request_id": .string("r\(seq)"), "op": .string(op), "params": params, "duration_ms": 1.5,
+                                            "tool": "execute_blender_code"]
+        for (key, value) in extra { payload[key] = value }
+        return Envelope(kind: .event, op: failed ? EventName.commandFailed : EventName.commandCompleted, session: session,
+                        params: .object(payload), ts: "2026-11-25T12:00:00.000Z", seq: seq, source: "session-broker/ab12")
+    }
+
+    func lines(_ data: String, _ session: String, _ file: String) throws -> [JSONValue] {
+        try String(contentsOfFile: "\(data)/sessions/\(session)/\(file)", encoding: .utf8)
+            .split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+    }
+
+    @Test func oneLinePerCommandWithCodeKeptBesideIt() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        _ = try files.record(command(1, extra: ["stdout": "hi\n", "changed": ["created": ["Cube.001"]]]))
+        _ = try files.record(command(2, op: Op.objectInfo, params: ["name": "Cube"], failed: true,
+                                     extra: ["error": ["code": "not_found", "message": "no object named 'Cube'", "detail": "Traceback…"]]))
+        let log = try lines(data, "s-1", "command.log")
+        #expect(log.count == 2)
+        #expect(log[0]["status"] == "ok" && log[0]["tool"] == "execute_blender_code" && log[0]["seq"] == 1)
+        #expect(log[0]["params"]?["code"]?["file"] == "code/000001.py")
+        #expect(log[0]["changed"]?["created"] == ["Cube.001"])
+        #expect(log[1]["status"] == "error" && log[1]["error"]?["code"] == "not_found")
+        #expect(try String(contentsOfFile: "\(data)/sessions/s-1/code/000001.py", encoding: .utf8) == "print('hi')")
+        let blender = try String(contentsOfFile: "\(data)/sessions/s-1/blender.log", encoding: .utf8)
+        #expect(blender.contains("[r1] stdout | hi"))
+        #expect(blender.contains("error  | not_found: no object named 'Cube'"))
+        #expect(blender.contains("trace  | Traceback…"))
+    }
+
+    @Test func largeValuesAreElidedToHashAndSize() throws {
+        let big = String(repeating: "x", count: 5000)
+        let elided = CommandRecord.elide(["image": .string(big), "name": "Cube"], codeFile: nil)
+        #expect(elided["image"]?["bytes"] == 5000)
+        #expect(elided["image"]?["fnv1a64"]?.stringValue?.count == 16)
+        #expect(elided["name"] == "Cube")
+        #expect(CommandRecord.fnv1a64("") == "cbf29ce484222325")
+    }
+
+    @Test func lifecycleEventsGoToEventsLog() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        let changed = try files.record(Envelope(kind: .event, op: EventName.sessionCreated, session: "s-2",
+                                                params: ["name": "tea house"], seq: 1, source: "session-broker/ab12"))
+        #expect(changed == ["events.log"])
+        #expect(try lines(data, "s-2", "events.log")[0]["name"] == "tea house")
+    }
+
+    @Test func recoveryFindsTheLastSequenceAndDropsAHalfWrittenLine() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        for seq: UInt64 in 1...3 { _ = try files.record(command(seq, session: seq == 2 ? "s-b" : "s-a")) }
+        let log = URL(fileURLWithPath: "\(data)/sessions/s-a/command.log")
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq": 4, "source": "session-broker/ab12", "trunc"#.utf8))
+        try handle.close()
+        let recovered = try SessionFiles(dataDirectory: data)
+        #expect(recovered.recoverLastSequences() == ["session-broker/ab12": 3])
+        #expect(try String(contentsOf: log, encoding: .utf8).hasSuffix("}\n"))
+    }
+
+    @Test(arguments: ["../escape", "a/b", "..", ".hidden", "", String(repeating: "x", count: 200)])
+    func refusesSessionIDsThatAreNotSafeFolderNames(id: String) throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        #expect(throws: BusError.self) { _ = try files.record(command(1, session: id)) }
+        #expect(throws: BusError.self) { _ = try files.read(id, file: "command.log", tail: nil) }
+        #expect(!FileManager.default.fileExists(atPath: "\(data)/escape"))
+    }
+
+    @Test func readsWholeFilesOrTheirTailAndRefusesOtherNames() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        for seq in 1...5 { _ = try files.record(command(UInt64(seq))) }
+        let tail = try files.read("s-1", file: "command.log", tail: 2)
+        #expect(tail["truncated"] == true)
+        #expect(tail["content"]?.stringValue?.split(separator: "\n").count == 2)
+        #expect(tail["content"]?.stringValue?.contains("\"seq\":5") == true)
+        do {
+            _ = try files.read("s-1", file: "../../etc/passwd", tail: nil)
+            Issue.record("read an arbitrary file")
+        } catch {
+            #expect(error.message.contains("must be one of"))
+        }
+    }
+
+    @Test func aDiskFullWriteFailsWithoutLosingTheEvent() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        try FileManager.default.createDirectory(atPath: "\(data)/sessions/s-full", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(data)/sessions/s-full/command.log", withDestinationPath: "/dev/full")
+        #expect(throws: (any Error).self) { _ = try files.record(command(1, session: "s-full", params: ["name": "Cube"])) }
+        try FileManager.default.removeItem(atPath: "\(data)/sessions/s-full/command.log")
+        _ = try files.record(command(1, session: "s-full", params: ["name": "Cube"]))
+        #expect(try lines(data, "s-full", "command.log").count == 1)
+    }
+}
+
+@Suite struct EventSequencerTests {
+    func event(_ seq: UInt64, source: String = "session-broker/a") -> Envelope {
+        Envelope(kind: .event, op: EventName.commandCompleted, session: "s", seq: seq, source: source)
+    }
+
+    @Test func inOrderEventsPassAndDuplicatesDrop() {
+        var sequencer = EventSequencer()
+        #expect(sequencer.accept(event(1)).ready.count == 1)
+        #expect(sequencer.accept(event(2)).ready.count == 1)
+        #expect(sequencer.accept(event(2)).ready.isEmpty)
+        #expect(sequencer.last["session-broker/a"] == 2)
+    }
+
+    @Test func aGapHoldsLaterEventsUntilItIsFilled() {
+        var sequencer = EventSequencer(last: ["session-broker/a": 1])
+        let early = sequencer.accept(event(4))
+        #expect(early.ready.isEmpty && early.missingAfter == 1)
+        #expect(sequencer.accept(event(2)).ready.map(\.seq) == [2])
+        #expect(sequencer.accept(event(3)).ready.map(\.seq) == [3, 4])
+        #expect(!sequencer.hasGaps)
+    }
+
+    @Test func aHeadAheadOfWhatWasWrittenIsATailGap() {
+        let sequencer = EventSequencer(last: ["session-broker/a": 7])
+        #expect(sequencer.missing(source: "session-broker/a", head: 9) == 7)
+        #expect(sequencer.missing(source: "session-broker/a", head: 7) == nil)
+        #expect(sequencer.missing(source: "session-broker/new", head: 3) == 0)
+    }
+
+    @Test func eventsOlderThanTheHistoryAreSkippedAndReported() {
+        var sequencer = EventSequencer(last: ["session-broker/a": 2])
+        _ = sequencer.accept(event(10))
+        let skipped = sequencer.skip(source: "session-broker/a", before: 10)
+        #expect(skipped.lost == 3...9)
+        #expect(skipped.ready.map(\.seq) == [10])
+        #expect(sequencer.last["session-broker/a"] == 10)
+    }
+}
+
+@Suite struct DesignDocumentTests {
+    @Test func readsLikeADesignDocument() {
+        let scene: JSONValue = [
+            "objects": [
+                ["name": "Wall.001", "type": "MESH", "collection": "Walls", "dimensions": [7.28, 0.15, 2.9],
+                 "location": [0, 0, 0], "materials": ["Plaster"],
+                 "world_bounding_box": ["min": [0, -0.075, 0], "max": [7.28, 0.075, 2.9]]],
+                ["name": "Roof", "type": "MESH", "collection": "Roofs", "dimensions": [8.18, 10, 1.8],
+                 "location": [3.64, 4.55, 2.9], "world_bounding_box": ["min": [-0.45, -0.45, 2.9], "max": [7.73, 9.55, 4.7]]],
+            ],
+            "materials": [["name": "Plaster", "base_color": [1, 1, 1, 1]]],
+        ]
+        let steps: [JSONValue] = [
+            ["seq": 3, "ts": "2026-11-25T12:00:01.000Z", "tool": "create_wall", "status": "ok", "params": ["height": 2.9],
+             "changed": ["created": ["Wall.001"]]],
+            ["seq": 4, "ts": "2026-11-25T12:00:02.000Z", "op": "object.info", "status": "error", "error": ["message": "no object named 'X'"]],
+        ]
+        let text = DesignDocument(sessionID: "s-1", name: "Small house", scene: scene, steps: steps, totalSteps: 60,
+                                  firstStep: steps[0], hasRender: true).render()
+        #expect(text.hasPrefix("# Small house\n"))
+        #expect(text.contains("Started as “Small house” with create_wall (height 2.9)"))
+        #expect(text.contains("**8.18 × 10.00 × 4.70 m**"))
+        #expect(text.contains("### Walls") && text.contains("| Wall.001 | mesh | 7.28 × 0.15 × 2.90 |"))
+        #expect(text.contains("**Plaster** — base colour #FFFFFF"))
+        #expect(text.contains("_The last 2 of 60 steps._"))
+        #expect(text.contains("created Wall.001") && text.contains("failed: no object named 'X'"))
+        #expect(text.contains("![Latest render](renders/latest.png)"))
+    }
+
+    @Test func anEmptySessionSaysSo() {
+        let text = DesignDocument(sessionID: "s-1", name: "s-1", scene: nil, steps: [], totalSteps: 0, firstStep: nil, hasRender: false).render()
+        #expect(text.contains("Nothing has been built yet.") && text.contains("No geometry yet."))
+    }
+}
