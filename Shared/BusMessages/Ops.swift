@@ -31,6 +31,9 @@ public enum Op {
 
     // prompt-service
     public static let promptsList = "prompts.list"
+    public static let promptsSearch = "prompts.search"
+    public static let promptsGet = "prompts.get"
+    public static let promptsComplete = "prompts.complete"
 
     // log-writer
     public static let logsRead = "logs.read"
@@ -56,4 +59,5 @@ public enum EventName {
     public static let sessionCheckpointed = "session.checkpointed"
     public static let busHead = "bus.head"
     public static let logUpdated = "log.updated"
+    public static let promptsChanged = "prompts.changed"
 }

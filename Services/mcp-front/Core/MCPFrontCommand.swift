@@ -9,6 +9,11 @@ public struct MCPFrontCommand: AsyncParsableCommand {
         abstract: "The Blender MCP v2 server. MCP clients start it and speak MCP on its stdin/stdout; logs go to stderr.")
 
     @OptionGroup var broker: BrokerOptions
+    @OptionGroup var events: EventBusOptions
+    @Option(name: .customLong(Settings.logs.flag), help: Settings.logs.help)
+    var logs: String?
+    @Option(name: .customLong(Settings.prompts.flag), help: Settings.prompts.help)
+    var prompts: String?
     @OptionGroup var logging: LoggingOptions
     @Option(name: .customLong(Settings.requestTimeout.flag), help: Settings.requestTimeout.help)
     var requestTimeout: String?
@@ -20,7 +25,8 @@ public struct MCPFrontCommand: AsyncParsableCommand {
     public func run() async throws {
         let logger = try logging.bootstrap(label: "mcp-front")
         let configuration = MCPFront.Configuration(
-            brokerEndpoint: broker.clients,
+            brokerEndpoint: broker.clients, logsEndpoint: Settings.logs.resolve(logs),
+            promptsEndpoint: Settings.prompts.resolve(prompts), eventsOutEndpoint: events.output,
             requestTimeout: try Settings.requestTimeout.seconds(requestTimeout),
             session: session)
         try await ServiceRunner.run([MCPFront(configuration: configuration, logger: logger)], logger: logger)

@@ -7,8 +7,10 @@ import ServiceKit
 /// (`isError`), as the MCP spec asks, so the model sees them and can correct itself.
 struct ToolCalls: Sendable {
     let broker: RequestClient
+    let logs: RequestClient
     let connection: ConnectionSession
     let timeout: Duration
+    let prompts: ArchitecturePrompts
 
     static let sessionArgument = ToolParameter(
         name: "session_id", kind: .string, required: false,
@@ -51,6 +53,57 @@ struct ToolCalls: Sendable {
             return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
         } catch {
             return Self.failure(error as? BusError ?? BusError(code: "internal", message: "\(error)"))
+        }
+    }
+
+    static let searchPrompts = [
+        ToolParameter(name: "query", kind: .string, required: true, description: "Keywords in English or Japanese, e.g. 'tea house', '茶室', 'gable roof'"),
+        ToolParameter(name: "lang", kind: .string, required: false, description: "Only match this language: en or ja"),
+    ]
+    static let sessionLog = [
+        ToolParameter(name: "session_id", kind: .string, required: false, description: "Session (default: the current one)"),
+        ToolParameter(name: "tail", kind: .integer, required: false, description: "How many of the latest commands (default 50)"),
+    ]
+
+    /// Tools for clients without prompt or resource support.
+    static let extraTools = [
+        Tool(name: "search_architecture_prompts",
+             description: "Search the architecture prompt dictionary (building types, styles, elements, rooms; English and Japanese) for recipes with real dimensions.",
+             inputSchema: searchPrompts.inputSchema),
+        Tool(name: "get_session_log",
+             description: "The latest commands of a session from its command.log: tool, params, status, duration, errors.",
+             inputSchema: sessionLog.inputSchema),
+    ]
+
+    func extra(_ name: String, arguments: [String: Value]?) async -> CallTool.Result? {
+        do {
+            switch name {
+            case "search_architecture_prompts":
+                let checked = try Self.searchPrompts.validate(arguments, tool: name)
+                let lang = checked["lang"]?.stringValue
+                if let lang, lang != "en", lang != "ja" {
+                    throw ArgumentError(description: "\(name): argument 'lang' must be \"en\" or \"ja\", got \"\(lang)\"")
+                }
+                return Self.text(try await prompts.search(query: checked["query"]?.stringValue ?? "", lang: lang))
+            case "get_session_log":
+                let checked = try Self.sessionLog.validate(arguments, tool: name)
+                let current = await connection.id
+                guard let session = checked["session_id"]?.stringValue ?? current else {
+                    return Self.failure(BusError(code: ErrorCode.unknownSession, message: "\(name): no session given and this connection has none yet"))
+                }
+                let tail = checked["tail"]?.intValue ?? 50
+                let answer = try await logs.send(.request(op: Op.logsRead, params: [
+                    "session_id": .string(session), "file": "command.log", "tail": .int(max(1, min(tail, 1000)))], source: connection.client),
+                    timeout: timeout)
+                guard answer.kind == .reply else { return Self.failure(answer.error) }
+                return Self.text(answer.result?["content"]?.stringValue ?? "")
+            default:
+                return nil
+            }
+        } catch let error as ArgumentError {
+            return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
+        } catch {
+            return Self.failure(error as? BusError ?? BusError(code: "prompt_error", message: "\(error)"))
         }
     }
 

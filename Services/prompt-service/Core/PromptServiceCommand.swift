@@ -8,47 +8,43 @@ import ServiceLifecycle
 public struct PromptServiceCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "prompt-service",
-        abstract: "Serves the architecture prompt dictionary (building types, styles, elements) to mcp-front.")
+        abstract: "Serves the architecture prompt dictionary (building types, styles, elements, rooms) to mcp-front.")
 
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var events: EventBusOptions
     @Option(name: .customLong(Settings.prompts.flag), help: Settings.prompts.help)
     var endpoint: String?
-    @Option(help: "Folder of dictionary JSON files to serve instead of the bundled one")
+    @Option(help: "Folder of dictionary JSON files to serve instead of the bundled one (reloaded when its files change)")
     var dictionary: String?
 
     public init() {}
 
     public func run() async throws {
         let logger = try logging.bootstrap(label: "prompt-service")
-        let loaded = try dictionary.map { try PromptDictionary.load(directory: URL(fileURLWithPath: $0)) }
-            ?? PromptDictionary.bundled()
-        logger.info("loaded \(loaded.entries.count) prompt dictionary entries")
+        let directory = try dictionary.map { URL(fileURLWithPath: $0) } ?? PromptDictionary.bundledDirectory()
+        _ = try PromptDictionary.load(directory: directory)  // refuse to start on an invalid dictionary, naming the fault
         try await ServiceRunner.run(
-            [PromptService(endpoint: Settings.prompts.resolve(endpoint), dictionary: loaded)], logger: logger)
+            [PromptService(endpoint: Settings.prompts.resolve(endpoint), eventsInEndpoint: events.input, directory: directory)],
+            logger: logger)
     }
 }
 
-/// Answers `prompts.list` on a ROUTER (see `QueryResponder`).
 public struct PromptService: Service {
     let endpoint: String
-    let dictionary: PromptDictionary
+    let eventsInEndpoint: String
+    let directory: URL
 
-    public init(endpoint: String, dictionary: PromptDictionary) {
+    public init(endpoint: String, eventsInEndpoint: String, directory: URL) {
         self.endpoint = endpoint
-        self.dictionary = dictionary
+        self.eventsInEndpoint = eventsInEndpoint
+        self.directory = directory
     }
 
     public func run() async throws {
         let loop = try SocketLoop(name: "prompt-service")
-        let endpoint = endpoint
-        let listing = dictionary.listing()
-        let count = dictionary.entries.count
+        let (endpoint, eventsIn, directory) = (endpoint, eventsInEndpoint, directory)
         try await loop.runUntilShutdown { loop in
-            let responder = try QueryResponder(loop: loop, endpoint: endpoint, source: "prompt-service")
-            responder.handle(Op.promptsList) { _ in ["prompts": listing] }
-            responder.handle(Op.health) { _ in ["status": "ok", "entries": .int(Int64(count))] }
-            loop.keep(responder)
-            loop.logger.info("prompt-service answering on \(endpoint)")
+            loop.keep(try PromptServer(loop: loop, endpoint: endpoint, eventsInEndpoint: eventsIn, directory: directory))
         }
     }
 }

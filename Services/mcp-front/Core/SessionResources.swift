@@ -1,0 +1,86 @@
+import BusMessages
+import Foundation
+import MCP
+import ServiceKit
+
+/// A session's files as MCP resources, `session://<id>/<file>`, read through log-writer's
+/// query socket. Clients that subscribe get `notifications/resources/updated` when log-writer
+/// says a file changed.
+actor SessionResources {
+    static let files: [(name: String, mimeType: String, about: String)] = [
+        ("command.log", "application/x-ndjson", "every command of the session: one JSON object per line"),
+        ("blender.log", "text/plain", "what Blender printed while running the session's commands"),
+        ("state.json", "application/json", "the latest snapshot of the scene"),
+        ("design.md", "text/markdown", "a design document of what the session built"),
+    ]
+    static let pageSize = 200
+
+    private let logs: RequestClient
+    private let timeout: Duration
+    private var subscribed: Set<String> = []
+
+    init(logs: RequestClient, timeout: Duration) {
+        self.logs = logs
+        self.timeout = timeout
+    }
+
+    static var templates: [Resource.Template] {
+        files.map { file in
+            Resource.Template(uriTemplate: "session://{session_id}/\(file.name)", name: file.name,
+                              description: "The session's \(file.name): \(file.about)", mimeType: file.mimeType)
+        }
+    }
+
+    func list(cursor: String?) async throws -> ListResources.Result {
+        let answer = try await logs.send(.request(op: Op.logsSessions, source: "mcp-front"), timeout: timeout)
+        guard answer.kind == .reply else { throw MCPError.internalError(answer.error?.message ?? "log-writer failed") }
+        let sessions = answer.result?["sessions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let start = cursor.flatMap(Int.init) ?? 0
+        let page = sessions.dropFirst(start).prefix(Self.pageSize / Self.files.count)
+        let resources = page.flatMap { session in
+            Self.files.map { file in
+                Resource(name: "\(session)/\(file.name)", uri: "session://\(session)/\(file.name)",
+                         description: "Session \(session): \(file.about)", mimeType: file.mimeType)
+            }
+        }
+        let next = start + page.count
+        return ListResources.Result(resources: resources, nextCursor: next < sessions.count ? String(next) : nil)
+    }
+
+    func read(_ uri: String) async throws -> ReadResource.Result {
+        let (session, file) = try Self.parse(uri)
+        let answer = try await logs.send(
+            .request(op: Op.logsRead, params: ["session_id": .string(session), "file": .string(file)], source: "mcp-front"),
+            timeout: timeout)
+        guard answer.kind == .reply, let content = answer.result?["content"]?.stringValue else {
+            throw MCPError.invalidParams("\(uri): \(answer.error?.message ?? "not readable")")
+        }
+        let mimeType = Self.files.first { $0.name == file }?.mimeType
+        return ReadResource.Result(contents: [.text(content, uri: uri, mimeType: mimeType)])
+    }
+
+    func subscribe(_ uri: String) throws {
+        _ = try Self.parse(uri)
+        subscribed.insert(uri)
+    }
+
+    func unsubscribe(_ uri: String) {
+        subscribed.remove(uri)
+    }
+
+    /// The URI to notify for a `log.updated` event, if the client subscribed to it.
+    func updated(session: String, file: String) -> String? {
+        let uri = "session://\(session)/\(file)"
+        return subscribed.contains(uri) ? uri : nil
+    }
+
+    static func parse(_ uri: String) throws -> (session: String, file: String) {
+        let prefix = "session://"
+        let parts = uri.hasPrefix(prefix) ? uri.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false) : []
+        guard parts.count == 2, !parts[0].isEmpty, files.contains(where: { $0.name == parts[1] }) else {
+            throw MCPError.invalidParams(
+                "resource URI '\(uri)' is not session://<session_id>/<file> with file one of \(files.map(\.name).joined(separator: ", "))")
+        }
+        return (String(parts[0]), String(parts[1]))
+    }
+}

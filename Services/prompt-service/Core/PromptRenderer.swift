@@ -1,0 +1,102 @@
+import BusMessages
+import Foundation
+
+/// Turns an entry and the user's arguments into the prompt text: arguments are checked against
+/// their type and range (a 0.4 m stair riser is refused with the allowed range), defaults fill
+/// the rest, and the recipe's {placeholders} are replaced.
+enum PromptRenderer {
+    static func placeholders(in text: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            names.append(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
+
+    /// The values to use for each argument, checked; errors name the argument and the rule.
+    static func resolve(_ entry: JSONValue, arguments given: [String: JSONValue]) throws(BusError) -> [String: String] {
+        let id = entry["id"]?.stringValue ?? "?"
+        let declared = entry["arguments"]?.arrayValue ?? []
+        let known = Set(declared.compactMap { $0["name"]?.stringValue })
+        if let unknown = given.keys.sorted().first(where: { !known.contains($0) }) {
+            throw BusError(code: ErrorCode.badParams,
+                           message: "\(id): unknown argument '\(unknown)'; it takes \(known.sorted().joined(separator: ", "))")
+        }
+        var values: [String: String] = [:]
+        for argument in declared {
+            guard let name = argument["name"]?.stringValue else { continue }
+            let unit = argument["unit"]?.stringValue.map { $0.isEmpty ? "" : " \($0)" } ?? ""
+            let value = given[name] ?? argument["default"]
+            guard let value, value != .null, value != "" else {
+                if argument["required"]?.boolValue == true {
+                    throw BusError(code: ErrorCode.badParams, message: "\(id): argument '\(name)' is required")
+                }
+                continue
+            }
+            switch argument["type"]?.stringValue ?? "number" {
+            case "number", "integer":
+                let number = value.doubleValue ?? value.stringValue.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard let number else {
+                    throw BusError(code: ErrorCode.badParams, message: "\(id): argument '\(name)' must be a number\(unit), got \(value)")
+                }
+                if argument["type"]?.stringValue == "integer", number.rounded() != number {
+                    throw BusError(code: ErrorCode.badParams, message: "\(id): argument '\(name)' must be a whole number, got \(number)")
+                }
+                if let bounds = argument["range"]?.arrayValue?.compactMap(\.doubleValue), bounds.count == 2,
+                   !(bounds[0]...bounds[1]).contains(number) {
+                    throw BusError(code: ErrorCode.badParams,
+                                   message: "\(id): argument '\(name)' = \(format(number))\(unit) is outside the allowed range \(format(bounds[0]))–\(format(bounds[1]))\(unit)")
+                }
+                values[name] = format(number)
+            case "enum":
+                let choices = argument["choices"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                guard let text = value.stringValue, choices.contains(text) else {
+                    throw BusError(code: ErrorCode.badParams,
+                                   message: "\(id): argument '\(name)' must be one of \(choices.joined(separator: ", ")), got \(value)")
+                }
+                values[name] = text
+            default:
+                values[name] = value.stringValue ?? value.description
+            }
+        }
+        return values
+    }
+
+    /// The prompt text for `lang` ("en" or "ja").
+    static func render(_ entry: JSONValue, arguments given: [String: JSONValue], lang: String) throws(BusError) -> String {
+        let values = try resolve(entry, arguments: given)
+        let other = lang == "ja" ? "en" : "ja"
+        func text(_ field: String) -> String { entry[field]?[lang]?.stringValue ?? entry[field]?[other]?.stringValue ?? "" }
+        var out = "\(text("title")) (\(entry["title"]?[other]?.stringValue ?? ""))\n\n\(text("description"))\n"
+        if !values.isEmpty {
+            out += "\n" + (lang == "ja" ? "条件" : "Parameters") + ":\n"
+            for argument in entry["arguments"]?.arrayValue ?? [] {
+                guard let name = argument["name"]?.stringValue, let value = values[name] else { continue }
+                out += "- \(name): \(value)\(argument["unit"]?.stringValue.map { $0.isEmpty ? "" : " \($0)" } ?? "")\n"
+            }
+        }
+        if let dimensions = entry["dimensions"]?.objectValue, !dimensions.isEmpty {
+            out += "\n" + (lang == "ja" ? "標準寸法" : "Typical dimensions") + ":\n"
+            for key in dimensions.keys.sorted() {
+                let item = dimensions[key]!
+                let range = item["range"]?.arrayValue?.compactMap(\.doubleValue)
+                out += "- \(key): \(item["value"]?.description ?? "?") \(item["unit"]?.stringValue ?? "")"
+                    + (range.map { $0.count == 2 ? " (\(format($0[0]))–\(format($0[1])))" : "" } ?? "")
+                    + (item["note"]?.stringValue.map { " — \($0)" } ?? "") + "\n"
+            }
+        }
+        out += "\n" + (lang == "ja" ? "手順（MCPツール）" : "Steps (MCP tools)") + ":\n"
+        for (number, step) in (entry["recipe"]?.arrayValue?.compactMap(\.stringValue) ?? []).enumerated() {
+            var line = step
+            for (name, value) in values { line = line.replacingOccurrences(of: "{\(name)}", with: value) }
+            out += "\(number + 1). \(line)\n"
+        }
+        return out
+    }
+
+    static func format(_ number: Double) -> String {
+        number.rounded() == number && abs(number) < 1e12 ? String(Int64(number)) : String(format: "%g", number)
+    }
+}
