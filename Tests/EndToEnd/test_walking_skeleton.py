@@ -97,12 +97,15 @@ async def test_commands_reach_the_session_command_log(system):
 
     from system import wait_for
     lines = wait_for(completed, 10, "two completed commands in command.log")
-    assert [line["event"] for line in lines] == ["command.completed", "command.completed"]
+    assert [line["status"] for line in lines] == ["ok", "ok"]
     assert [line["op"] for line in lines] == ["code.execute", "scene.info"]
-    assert lines[0]["params"]["code"] == "print('logged')"
+    assert [line["tool"] for line in lines] == ["execute_blender_code", "get_scene_info"]
+    code = lines[0]["params"]["code"]
+    assert (log.parent / code["file"]).read_text() == "print('logged')"
+    assert "stdout | logged" in (log.parent / "blender.log").read_text()
     events = [json.loads(line) for line in (log.parent / "events.log").read_text().splitlines()]
     assert events[0]["event"] == "session.created"
-    assert all(line["source"].startswith("bridge-") for line in lines)
+    assert all(line["source"].startswith("session-broker/") for line in lines)
     assert [line["seq"] for line in lines] == sorted(line["seq"] for line in lines)
 
 

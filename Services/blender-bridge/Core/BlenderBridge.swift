@@ -7,30 +7,29 @@ import ZeroMQ
 public struct BridgeConfiguration: Sendable {
     public var name: String
     public var workersEndpoint: String
-    public var addonHost: String
-    public var addonPort: Int
+    /// The Blenders this bridge holds, as (host, port) of their addons.
+    public var addons: [(host: String, port: Int)]
     public var addonToken: String?
     public var heartbeat: Duration
     public var maxFrame: Int
 
-    public init(name: String, workersEndpoint: String, addonHost: String, addonPort: Int,
+    public init(name: String, workersEndpoint: String, addons: [(host: String, port: Int)],
                 addonToken: String? = nil, heartbeat: Duration = .seconds(1), maxFrame: Int = AddonFraming.defaultMaxFrame) {
         self.name = name
         self.workersEndpoint = workersEndpoint
-        self.addonHost = addonHost
-        self.addonPort = addonPort
+        self.addons = addons
         self.addonToken = addonToken
         self.heartbeat = heartbeat
         self.maxFrame = maxFrame
     }
 }
 
-/// Connects one Blender (through its addon) to the session-broker.
+/// Connects one or more Blenders (through their addons) to the session-broker.
 ///
-/// - `broker` DEALER to the broker's workers ROUTER: READY once Blender has answered our
-///   hello, HEARTBEAT both ways, DISCONNECT when Blender is lost (so the broker stops routing
-///   here at once rather than after the heartbeat timeout).
-/// - one long-lived TCP connection to the addon, reconnected with backoff.
+/// - `broker` DEALER to the broker's workers ROUTER: READY listing the Blenders that have
+///   answered our hello (sent again whenever that list changes), HEARTBEAT both ways,
+///   DISCONNECT when no Blender is left (so the broker stops routing here at once).
+/// - one long-lived TCP connection per Blender (`AddonLink`), reconnected with backoff.
 ///
 /// Command events are published by the broker, which sees every command and keeps their history.
 ///
@@ -42,14 +41,8 @@ public final class BlenderBridge {
     private let codec = EnvelopeCodec()
     private var broker: Socket
     private var brokerExpiry: UInt64 = 0
-    private var addon: AddonConnection?
-    private var addonReady = false
-    private var addonLastHeard: UInt64 = 0
-    private var blenderVersion = "unknown"
-    /// Requests sent to the addon, by the addon-side id.
-    private var pending: [String: Envelope] = [:]
-    private var nextAddonID: UInt64 = 0
-    private var backoff: Duration = .milliseconds(100)
+    private var links: [AddonLink] = []
+    private var registered = false
 
     public init(loop: SocketLoop, configuration: BridgeConfiguration) throws {
         self.configuration = configuration
@@ -59,10 +52,18 @@ public final class BlenderBridge {
         loop.watch(broker) { [unowned self] in try self.drainBroker() }
         loop.every(configuration.heartbeat) { [unowned self] in self.heartbeatTick() }
         loop.onTeardown { [unowned self] in self.shutdown() }
-        connectAddon()
+        links = configuration.addons.map { addon in
+            AddonLink(
+                loop: loop, host: addon.host, port: addon.port, bridge: configuration.name,
+                token: configuration.addonToken, maxFrame: configuration.maxFrame,
+                onChange: { [unowned self] _ in self.instancesChanged() },
+                onAnswer: { [unowned self] request, frame in self.answered(request, frame) },
+                onEvent: { [unowned self] frame in self.addonEvent(frame) })
+        }
     }
 
     private var liveness: UInt64 { configuration.heartbeat.nanoseconds * 3 }
+    private var readyLinks: [AddonLink] { links.filter(\.isReady) }
 
     private static func connectBroker(loop: SocketLoop, endpoint: String) throws -> Socket {
         let socket = try loop.makeSocket(.dealer)
@@ -81,18 +82,29 @@ public final class BlenderBridge {
         _ = try? broker.send(data, dontWait: true)
     }
 
+    /// READY with the Blenders that are up now, or DISCONNECT when there are none.
+    private func instancesChanged() {
+        let ready = readyLinks
+        guard !ready.isEmpty else {
+            if registered {
+                sendToBroker(Envelope(kind: .disconnect, error: BusError(code: ErrorCode.blenderLost,
+                    message: "blender-bridge \(configuration.name) has no live Blender"), source: configuration.name))
+                registered = false
+            }
+            return
+        }
+        sendReady()
+    }
+
     private func sendReady() {
+        let ready = readyLinks
+        guard !ready.isEmpty else { return }
         brokerExpiry = MonotonicClock.nanoseconds() + liveness
+        registered = true
         sendToBroker(Envelope(kind: .ready, params: [
-            "bridge": .string(configuration.name),
-            "instances": [[
-                "id": .string("\(configuration.name)/\(addon?.address ?? "")"),
-                "blender_version": .string(blenderVersion),
-                "address": .string(addon?.address ?? ""),
-                "capacity": 1,
-            ]],
+            "bridge": .string(configuration.name), "instances": .array(ready.map(\.announcement)),
         ], source: configuration.name))
-        logger.info("registered with session-broker at \(configuration.workersEndpoint) (Blender \(blenderVersion))")
+        logger.info("registered with session-broker at \(configuration.workersEndpoint) with \(ready.count) Blender(s): \(ready.map(\.address).joined(separator: ", "))")
     }
 
     private func drainBroker() throws {
@@ -107,46 +119,60 @@ public final class BlenderBridge {
                 continue
             }
             switch message.kind {
-            case .request: forwardToAddon(message)
+            case .request: route(message)
             case .disconnect:
                 // The broker does not know us (it restarted, or judged us dead): register again.
-                if addonReady { sendReady() }
+                sendReady()
             default: break
             }
         }
     }
 
-    private func forwardToAddon(_ request: Envelope) {
-        guard addonReady, let addon else {
+    /// The broker names the instance for session work; other requests go to the least busy one.
+    private func route(_ request: Envelope) {
+        let wanted = request.meta?["instance"]?.stringValue
+        let link = wanted.map { id in readyLinks.first { $0.instanceID == id } }
+            ?? readyLinks.min { $0.inFlight < $1.inFlight }
+        guard let link else {
             sendToBroker(request.failure(BusError(code: ErrorCode.blenderLost,
-                message: "blender-bridge \(configuration.name) has no live connection to Blender at \(configuration.addonHost):\(configuration.addonPort)",
+                message: "blender-bridge \(configuration.name) has no live connection to \(wanted.map { "instance \($0)" } ?? "any Blender")",
                 retryable: true), source: configuration.name))
             return
         }
-        nextAddonID += 1
-        let id = String(nextAddonID)
-        pending[id] = request
-        var frame: [String: JSONValue] = ["type": "request", "id": .string(id), "op": .string(request.op ?? ""),
-                                          "params": request.params ?? [:]]
-        // The broker's session context tells the addon which session's scene to work in.
-        if let context = request.meta?["session_context"] { frame["session"] = context }
-        addon.send(.object(frame))
+        link.send(request)
+    }
+
+    private func answered(_ request: Envelope, _ frame: JSONValue) {
+        let meta: JSONValue? = frame["session"].map { ["session": $0] }
+        var answer: Envelope
+        if frame["type"]?.stringValue == "reply" {
+            answer = request.reply(frame["result"] ?? .null, source: configuration.name)
+        } else {
+            let raw = frame["error"]
+            answer = request.failure(BusError(
+                code: raw?["code"]?.stringValue ?? "command_failed",
+                message: raw?["message"]?.stringValue ?? "Blender reported an error without a message",
+                retryable: raw?["retryable"]?.boolValue ?? false,
+                detail: raw?["traceback"]?.stringValue), source: configuration.name)
+        }
+        answer.meta = meta
+        sendToBroker(answer)
+    }
+
+    /// Unsolicited news from an addon (a debounced checkpoint): the broker records it.
+    private func addonEvent(_ frame: JSONValue) {
+        sendToBroker(Envelope(kind: .event, op: frame["name"]?.stringValue, session: frame["session"]?.stringValue,
+                              params: ["path": frame["path"] ?? .null], source: configuration.name))
     }
 
     private func heartbeatTick() {
-        let now = MonotonicClock.nanoseconds()
-        if addonReady {
-            if now > brokerExpiry {
-                logger.warning("no word from session-broker for \(Int(configuration.heartbeat.milliseconds) * 3) ms; reconnecting")
-                reconnectBroker()
-            } else {
-                sendToBroker(Envelope(kind: .heartbeat, source: configuration.name))
-            }
-            addon?.send(["type": "ping", "id": .string("hb")])
-            // The addon answers pings from its network thread, so silence means it is gone.
-            if pending.isEmpty, now - addonLastHeard > max(liveness, 10_000_000_000) {
-                addon?.close(reason: "the addon at \(addon?.address ?? "?") stopped answering pings")
-            }
+        for link in links { link.heartbeat(liveness: liveness) }
+        guard registered else { return }
+        if MonotonicClock.nanoseconds() > brokerExpiry {
+            logger.warning("no word from session-broker for \(Int(configuration.heartbeat.milliseconds) * 3) ms; reconnecting")
+            reconnectBroker()
+        } else {
+            sendToBroker(Envelope(kind: .heartbeat, source: configuration.name))
         }
     }
 
@@ -162,101 +188,8 @@ public final class BlenderBridge {
         }
     }
 
-    // MARK: Addon side
-
-    private func connectAddon() {
-        addon = AddonConnection(
-            loop: loop, host: configuration.addonHost, port: configuration.addonPort,
-            maxFrame: configuration.maxFrame
-        ) { [unowned self] event in self.addonEvent(event) }
-    }
-
-    private func addonEvent(_ event: AddonConnection.Event) {
-        addonLastHeard = MonotonicClock.nanoseconds()
-        switch event {
-        case .opened:
-            var hello: JSONValue = ["type": "hello", "protocol": 2, "client": .string(configuration.name)]
-            if let token = configuration.addonToken, case .object(var fields) = hello {
-                fields["token"] = .string(token)
-                hello = .object(fields)
-            }
-            addon?.send(hello)
-        case .frame(let frame):
-            addonFrame(frame)
-        case .closed(let reason):
-            addonLost(reason)
-        }
-    }
-
-    private func addonFrame(_ frame: JSONValue) {
-        switch frame["type"]?.stringValue {
-        case "hello":
-            addonReady = true
-            backoff = .milliseconds(100)
-            blenderVersion = frame["blender_version"]?.stringValue ?? "unknown"
-            logger.info("connected to the addon at \(addon?.address ?? "?") (Blender \(blenderVersion), \(frame["mode"]?.stringValue ?? "?") mode)")
-            sendReady()
-        case "reply", "error":
-            guard let id = frame["id"]?.stringValue, let call = pending.removeValue(forKey: id) else {
-                if let error = frame["error"] {
-                    logger.error("the addon refused the connection or a frame: \(error["code"]?.stringValue ?? "?"): \(error["message"]?.stringValue ?? "")")
-                }
-                return
-            }
-            finish(call, frame: frame)
-        case "pong":
-            break
-        case "event":
-            // Unsolicited news from the addon (a debounced checkpoint): the broker records it.
-            sendToBroker(Envelope(kind: .event, op: frame["name"]?.stringValue, session: frame["session"]?.stringValue,
-                                  params: ["path": frame["path"] ?? .null], source: configuration.name))
-        default:
-            logger.warning("unexpected frame type from the addon: \(frame["type"]?.description ?? "none")")
-        }
-    }
-
-    private func finish(_ request: Envelope, frame: JSONValue) {
-        let meta: JSONValue? = frame["session"].map { ["session": $0] }
-        if frame["type"]?.stringValue == "reply" {
-            let result = frame["result"] ?? .null
-            var reply = request.reply(result, source: configuration.name)
-            reply.meta = meta
-            sendToBroker(reply)
-        } else {
-            let raw = frame["error"]
-            let error = BusError(
-                code: raw?["code"]?.stringValue ?? "command_failed",
-                message: raw?["message"]?.stringValue ?? "Blender reported an error without a message",
-                detail: raw?["traceback"]?.stringValue)
-            var failure = request.failure(error, source: configuration.name)
-            failure.meta = meta
-            sendToBroker(failure)
-        }
-    }
-
-    private func addonLost(_ reason: String) {
-        let wasReady = addonReady
-        addonReady = false
-        addon = nil
-        for (_, request) in pending.sorted(by: { $0.key < $1.key }) {
-            sendToBroker(request.failure(BusError(code: ErrorCode.blenderLost,
-                message: "Blender was lost while running \(request.op ?? "the command") (\(reason)); it may or may not have taken effect.",
-                retryable: true), source: configuration.name))
-        }
-        pending.removeAll()
-        if wasReady {
-            logger.warning("\(reason); telling the broker and reconnecting")
-            sendToBroker(Envelope(kind: .disconnect, error: BusError(code: ErrorCode.blenderLost, message: reason),
-                                  source: configuration.name))
-        } else {
-            logger.notice("\(reason); retrying in \(Int(backoff.milliseconds)) ms")
-        }
-        loop.after(backoff) { [unowned self] in self.connectAddon() }
-        backoff = min(backoff * 2, .seconds(5))
-    }
-
     private func shutdown() {
-        if addonReady {
+        if registered {
             sendToBroker(Envelope(kind: .disconnect,
                 error: BusError(code: ErrorCode.shuttingDown, message: "blender-bridge is shutting down"),
                 source: configuration.name))

@@ -18,6 +18,8 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
     var addonPort: String?
     @Option(name: .customLong(Settings.addonToken.flag), help: Settings.addonToken.help)
     var addonToken: String?
+    @Option(name: .customLong("addon"), help: "A Blender to hold, as host:port of its addon; repeat for several (default: --addon-host/--addon-port)")
+    var addons: [String] = []
     @Option(help: "Name this bridge reports to the broker (default blender-bridge/<random>)")
     var name: String?
 
@@ -25,17 +27,32 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let logger = try logging.bootstrap(label: "blender-bridge")
-        let rawPort = Settings.addonPort.resolve(addonPort)
-        guard let port = Int(rawPort), (1...65535).contains(port) else {
-            throw ValidationError("--\(Settings.addonPort.flag) must be a TCP port (1-65535), got '\(rawPort)'")
-        }
         let token = Settings.addonToken.resolve(addonToken)
         let configuration = BridgeConfiguration(
             name: name ?? "blender-bridge/\(instanceTag())",
-            workersEndpoint: broker.workers,
-            addonHost: Settings.addonHost.resolve(addonHost), addonPort: port,
+            workersEndpoint: broker.workers, addons: try addressList(),
             addonToken: token.isEmpty ? nil : token, heartbeat: try heartbeat.interval())
         try await ServiceRunner.run([BlenderBridgeService(configuration: configuration)], logger: logger)
+    }
+}
+
+extension BlenderBridgeCommand {
+    func addressList() throws -> [(host: String, port: Int)] {
+        func port(_ raw: String, _ source: String) throws -> Int {
+            guard let port = Int(raw), (1...65535).contains(port) else {
+                throw ValidationError("\(source) must name a TCP port (1-65535), got '\(raw)'")
+            }
+            return port
+        }
+        guard !addons.isEmpty else {
+            return [(Settings.addonHost.resolve(addonHost), try port(Settings.addonPort.resolve(addonPort), "--\(Settings.addonPort.flag)"))]
+        }
+        return try addons.map { address in
+            guard let colon = address.lastIndex(of: ":"), colon != address.startIndex else {
+                throw ValidationError("--addon must be host:port, got '\(address)'")
+            }
+            return (String(address[..<colon]), try port(String(address[address.index(after: colon)...]), "--addon \(address)"))
+        }
     }
 }
 

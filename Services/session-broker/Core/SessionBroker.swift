@@ -167,7 +167,10 @@ public final class SessionBroker {
         let id = nextRequestID
         var forwarded = request
         forwarded.id = String(id)
-        forwarded.meta = meta
+        // The bridge may hold several Blenders: tell it which one.
+        var fields = meta?.objectValue ?? [:]
+        if let instance { fields["instance"] = .string(instance) }
+        forwarded.meta = fields.isEmpty ? nil : .object(fields)
         do {
             try workers.send([bridge, try codec.encode(forwarded)], dontWait: true)
         } catch let error as ZeroMQError where error.isHostUnreachable || error.wouldBlock {
@@ -218,12 +221,16 @@ public final class SessionBroker {
         case .ready:
             let name = message.params?["bridge"]?.stringValue ?? message.source ?? "bridge"
             let instances = (message.params?["instances"]?.arrayValue ?? []).map { BlenderInstance($0, bridge: name) }
+            let before = bridges.bridges[bridge]?.instances.map(\.id) ?? []
             if bridges.register(bridge, name: name, instances: instances) {
                 logger.info("bridge \(name) joined with \(instances.count) Blender instance(s)")
                 events.publish(EventName.bridgeJoined, payload: ["bridge": .string(name),
                     "instances": .array(instances.map(\.json))])
-                releaseHeldRequests()
             }
+            // A Blender that left the bridge's list is gone: its sessions must re-home.
+            let gone = Set(before).subtracting(instances.map(\.id))
+            if !gone.isEmpty { markSessionsLost(on: Array(gone), reason: "its Blender left bridge \(name)") }
+            releaseHeldRequests()
         case .heartbeat:
             if !bridges.touch(bridge) { tellToReregister(bridge) }
         case .reply, .error:

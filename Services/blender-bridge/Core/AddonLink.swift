@@ -1,0 +1,153 @@
+import BusMessages
+import Foundation
+import Logging
+import ServiceKit
+
+/// One Blender the bridge holds: its long-lived addon connection (hello, pings, reconnects
+/// with backoff) and the requests in flight on it.
+///
+/// Loop-confined.
+final class AddonLink {
+    enum Change {
+        case ready
+        case lost(String)
+    }
+
+    let host: String
+    let port: Int
+    let instanceID: String
+    private let loop: SocketLoop
+    private let logger: Logger
+    private let clientName: String
+    private let token: String?
+    private let maxFrame: Int
+    private let onChange: (Change) -> Void
+    private let onAnswer: (Envelope, JSONValue) -> Void
+    private let onEvent: (JSONValue) -> Void
+    private var connection: AddonConnection?
+    private(set) var isReady = false
+    private(set) var blenderVersion = "unknown"
+    private var lastHeard: UInt64 = 0
+    /// Requests sent to the addon, by the addon-side id.
+    private var pending: [String: Envelope] = [:]
+    private var nextID: UInt64 = 0
+    private var backoff: Duration = .milliseconds(100)
+
+    init(loop: SocketLoop, host: String, port: Int, bridge: String, token: String?, maxFrame: Int,
+         onChange: @escaping (Change) -> Void, onAnswer: @escaping (Envelope, JSONValue) -> Void,
+         onEvent: @escaping (JSONValue) -> Void) {
+        self.loop = loop
+        logger = loop.logger
+        self.host = host
+        self.port = port
+        instanceID = "\(bridge)/\(host):\(port)"
+        clientName = bridge
+        self.token = token
+        self.maxFrame = maxFrame
+        self.onChange = onChange
+        self.onAnswer = onAnswer
+        self.onEvent = onEvent
+        connect()
+    }
+
+    var address: String { "\(host):\(port)" }
+    var inFlight: Int { pending.count }
+
+    var announcement: JSONValue {
+        ["id": .string(instanceID), "blender_version": .string(blenderVersion), "address": .string(address), "capacity": 1]
+    }
+
+    /// Sends `request` to Blender; its answer comes back through `onAnswer`.
+    func send(_ request: Envelope) {
+        nextID += 1
+        let id = String(nextID)
+        pending[id] = request
+        var frame: [String: JSONValue] = ["type": "request", "id": .string(id), "op": .string(request.op ?? ""),
+                                          "params": request.params ?? [:]]
+        // The broker's session context tells the addon which session's scene to work in.
+        if let context = request.meta?["session_context"] { frame["session"] = context }
+        connection?.send(.object(frame))
+    }
+
+    /// Pings; a Blender silent for `liveness` while nothing runs on it is taken for gone (the
+    /// addon answers pings from its network thread, even during a long command).
+    func heartbeat(liveness: UInt64) {
+        guard isReady else { return }
+        connection?.send(["type": "ping", "id": "hb"])
+        if pending.isEmpty, MonotonicClock.nanoseconds() - lastHeard > max(liveness, 10_000_000_000) {
+            connection?.close(reason: "the addon at \(address) stopped answering pings")
+        }
+    }
+
+    func close() {
+        connection?.close(reason: "the bridge is shutting down")
+    }
+
+    // MARK: Connection
+
+    private func connect() {
+        connection = AddonConnection(loop: loop, host: host, port: port, maxFrame: maxFrame) { [unowned self] event in
+            self.connectionEvent(event)
+        }
+    }
+
+    private func connectionEvent(_ event: AddonConnection.Event) {
+        lastHeard = MonotonicClock.nanoseconds()
+        switch event {
+        case .opened:
+            var hello: [String: JSONValue] = ["type": "hello", "protocol": 2, "client": .string(clientName)]
+            if let token { hello["token"] = .string(token) }
+            connection?.send(.object(hello))
+        case .frame(let frame):
+            received(frame)
+        case .closed(let reason):
+            lost(reason)
+        }
+    }
+
+    private func received(_ frame: JSONValue) {
+        switch frame["type"]?.stringValue {
+        case "hello":
+            isReady = true
+            backoff = .milliseconds(100)
+            blenderVersion = frame["blender_version"]?.stringValue ?? "unknown"
+            logger.info("connected to the addon at \(address) (Blender \(blenderVersion), \(frame["mode"]?.stringValue ?? "?") mode)")
+            onChange(.ready)
+        case "reply", "error":
+            guard let id = frame["id"]?.stringValue, let request = pending.removeValue(forKey: id) else {
+                if let error = frame["error"] {
+                    logger.error("the addon at \(address) refused the connection or a frame: \(error["code"]?.stringValue ?? "?"): \(error["message"]?.stringValue ?? "")")
+                }
+                return
+            }
+            onAnswer(request, frame)
+        case "pong":
+            break
+        case "event":
+            onEvent(frame)
+        default:
+            logger.warning("unexpected frame type from the addon at \(address): \(frame["type"]?.description ?? "none")")
+        }
+    }
+
+    private func lost(_ reason: String) {
+        let wasReady = isReady
+        isReady = false
+        connection = nil
+        for (_, request) in pending.sorted(by: { $0.key < $1.key }) {
+            onAnswer(request, ["type": "error", "error": [
+                "code": .string(ErrorCode.blenderLost),
+                "message": .string("Blender was lost while running \(request.op ?? "the command") (\(reason)); it may or may not have taken effect."),
+                "retryable": true]])
+        }
+        pending.removeAll()
+        if wasReady {
+            logger.warning("\(reason); reconnecting")
+            onChange(.lost(reason))
+        } else {
+            logger.notice("\(reason); retrying in \(Int(backoff.milliseconds)) ms")
+        }
+        loop.after(backoff) { [unowned self] in self.connect() }
+        backoff = min(backoff * 2, .seconds(5))
+    }
+}
