@@ -92,6 +92,7 @@ public enum ErrorCode {
     public static let unknownSession = "unknown_session"
     public static let sessionClosed = "session_closed"
     public static let sessionInUse = "session_in_use"
+    public static let sessionNotLoaded = "session_not_loaded"
     public static let unknownInstance = "unknown_instance"
     public static let registryFailed = "registry_failed"
 }

@@ -107,12 +107,12 @@ extension SessionBroker {
                 answer(route, request.failure(error, source: source))
             }
         }
-        guard session.state == .active, let instance = session.instance, resident[instance] == id,
-              let bridge = bridges.bridge(holding: instance) else {
+        // Free its instance: the addon saves the scene if it changed and loads an empty one
+        // (a release for a session whose scene is not the loaded one changes nothing).
+        guard session.state == .active, let instance = session.instance, let bridge = bridges.bridge(holding: instance) else {
             finish(nil)
             return
         }
-        // Its scene is loaded: save it (if changed) and free Blender before closing.
         let release = Envelope.request(op: Op.sessionRelease, session: id, source: source)
         let sent = forward(release, to: bridge, instance: instance, meta: context(for: session), note: nil,
                            requester: .broker { [unowned self] reply in
@@ -139,8 +139,9 @@ extension SessionBroker {
             throw noBlender
         }
         let started = MonotonicClock.nanoseconds()
-        // Any request with the session's context makes the addon load its latest checkpoint.
-        let probe = Envelope.request(op: Op.sessionStatus, session: id, source: source)
+        // A request with the session's context makes the addon load its latest checkpoint; a
+        // checkpoint request also makes sure the resumed session has one.
+        let probe = Envelope.request(op: Op.sessionCheckpoint, session: id, source: source)
         let sent = forward(probe, to: home.bridge, instance: home.instance, meta: context(for: session), note: nil,
                            requester: .broker { [unowned self] reply in
             guard reply.kind == .reply else {
@@ -187,7 +188,7 @@ extension SessionBroker {
         let busy = Set(inFlight.values.compactMap(\.request.session))
         for session in sessions.sessions.values where session.state == .active && session.lastUsedAt < cutoff && !busy.contains(session.id) {
             let id = session.id
-            guard let instance = session.instance, resident[instance] == id, let bridge = bridges.bridge(holding: instance) else {
+            guard let instance = session.instance, let bridge = bridges.bridge(holding: instance) else {
                 markIdle(id, checkpoint: nil)
                 continue
             }

@@ -35,6 +35,11 @@ extension SessionBroker {
         }
         let observing = request.isObservation
         if !observing { try checkOwner(session, client: request.source) }
+        // Observers only look: they never move a session or wake it up.
+        if observing, session.state != .active || session.instance.map({ bridges.bridge(holding: $0) == nil }) ?? true {
+            throw BusError(code: ErrorCode.sessionNotLoaded,
+                           message: "session '\(id)' is \(session.state.rawValue) and not loaded on a live Blender; an observer cannot read it now")
+        }
         for _ in 0...bridges.bridges.count {
             let (instance, bridge, note) = try place(session, request: request, route: route)
             guard let instance, let bridge else { return }  // held until its instance re-registers
