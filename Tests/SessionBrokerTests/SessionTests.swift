@@ -58,7 +58,7 @@ import ZeroMQ
                 try harness.call(Op.sessionCreate, ["session_id": "../escape"], on: client),
                 try harness.call(Op.sessionAttach, ["session_id": id], on: client, as: "client-b"),
                 try harness.call(Op.sessionAttach, ["session_id": id, "force": true], on: client, as: "client-b"),
-                try harness.call(Op.sessionClose, ["session_id": id], on: client, as: "client-b"),
+                try harness.closeAnsweringRelease(id, on: client, bridge: bridge, as: "client-b"),
                 try harness.call(Op.sceneInfo, session: id.stringValue, on: client, as: "client-b"),
                 try harness.call(Op.sessionCreate, ["instance": "nowhere"], on: client),
             ]
@@ -174,5 +174,15 @@ import ZeroMQ
         #expect(state?.result?["state"] == "idle")
         #expect(state?.result?["latest_checkpoint"] == "/cp/idle.blend")
         try await harness.stop()
+    }
+}
+
+extension BrokerHarness {
+    /// session.close sends session.release to the instance; the test bridge answers it.
+    func closeAnsweringRelease(_ id: JSONValue, on client: Socket, bridge: Socket, as source: String) throws -> Envelope? {
+        try send(.request(op: Op.sessionClose, params: ["session_id": id], source: source), on: client)
+        guard let release = try next(on: bridge), release.op == Op.sessionRelease else { return nil }
+        try send(release.reply(["checkpoint": nil, "released": false]), on: bridge)
+        return try next(on: client)
     }
 }

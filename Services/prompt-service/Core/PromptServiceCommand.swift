@@ -21,8 +21,8 @@ public struct PromptServiceCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let logger = try logging.bootstrap(label: "prompt-service")
+        // An invalid dictionary stops the service at start, with the fault named (PromptServer).
         let directory = try dictionary.map { URL(fileURLWithPath: $0) } ?? PromptDictionary.bundledDirectory()
-        _ = try PromptDictionary.load(directory: directory)  // refuse to start on an invalid dictionary, naming the fault
         try await ServiceRunner.run(
             [PromptService(endpoint: Settings.prompts.resolve(endpoint), eventsInEndpoint: events.input, directory: directory)],
             logger: logger)
