@@ -13,4 +13,4 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 
 # Two runs: each suite has its own conftest module and root.
 .venv/bin/python -m pytest Addon/tests "$@"
-.venv/bin/python -m pytest Tests/EndToEnd "$@"
+.venv/bin/python -m pytest Tests/DictionaryCheck Tests/EndToEnd "$@"

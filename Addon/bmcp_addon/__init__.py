@@ -34,22 +34,26 @@ _running = None
 
 
 class RunningAddon:
-    """The server, executor and op context that exist while the addon serves."""
+    """The server, executor, sessions and op context that exist while the addon serves."""
 
     def __init__(self, settings, mode):
         from . import commands, v1
+        from . import architecture  # noqa: F401  (registers the arch.* ops in commands.registry)
+        from .dispatch import RequestDispatcher
         from .executor import MainThreadExecutor
         from .server import AddonServer
+        from .sessions import SessionManager
 
         self.mode = mode
         self.executor = MainThreadExecutor()
+        self.sessions = SessionManager(on_checkpoint=self._announce_checkpoint)
         blender_version = commands.blender_version()
         self.server = AddonServer(
             settings,
             mode=mode,
             blender_version=blender_version,
             executor=self.executor,
-            run_request=self.run_request,
+            answer_request=self.answer_request,
             run_v1=self.run_v1,
         )
         self.context = commands.OpContext(
@@ -57,15 +61,47 @@ class RunningAddon:
             blender_version=blender_version,
             started_at=time.monotonic(),
             connection_count=self.server.connection_count,
+            sessions=self.sessions,
         )
-        self._registry = commands.registry
+        self.dispatcher = RequestDispatcher(commands.registry, self.context)
+        # Debounced checkpoints are written between commands on the main thread.
+        self.executor.set_idle_task(self.sessions.tick)
         self._v1 = v1
 
-    def run_request(self, op, params):
-        return self._registry.run(op, params, self.context)
+    def answer_request(self, request, connection):
+        return self.dispatcher.answer(request, connection)
 
     def run_v1(self, message):
-        return self._v1.answer(message, self.run_request)
+        return self._v1.answer(message, self.dispatcher.run_op, self.mode)
+
+    def _announce_checkpoint(self, connection, session_id, path):
+        """Tell the connection that speaks for the session (the bridge) about a
+        checkpoint it did not ask for, so it can tell the broker."""
+        from .protocol import event_frame
+
+        if connection is not None and not connection.closed:
+            connection.send_frame(event_frame("session.checkpointed", session=session_id, path=path, ts=time.time()))
+
+    def save_template(self):
+        """Keep the untouched startup scene as the start of every new session."""
+        try:
+            self.sessions.save_template()
+        except Exception as exc:
+            if self.mode != "gui":
+                raise
+            # An add-on enabled during Blender's start-up may not run operators
+            # yet; the first timer tick can.
+            log.info("bmcp_addon: saving the session template later (%s)", exc)
+            import bpy
+
+            bpy.app.timers.register(self._save_template_later, first_interval=0.0)
+
+    def _save_template_later(self):
+        try:
+            self.sessions.save_template()
+        except Exception:
+            log.exception("bmcp_addon: cannot save the session template; the first session will save it")
+        return None
 
     def ready_line(self):
         from .server import format_address
@@ -100,6 +136,7 @@ def _start(settings, mode):
 
     _configure_logging()
     running = RunningAddon(settings, mode)
+    running.save_template()
     try:
         running.server.start()
     except OSError as exc:
@@ -143,6 +180,7 @@ def serve(host=None, port=None, token=None):
         running.executor.serve_forever()
     finally:
         running.server.stop()
+        running.sessions.discard_template()
         for sig, handler in previous.items():
             # Blender's own C handler shows up as None and cannot be reinstalled from Python.
             signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
@@ -186,3 +224,4 @@ def unregister():
     if running is not None:
         running.executor.stop_timer()
         running.server.stop()
+        running.sessions.discard_template()

@@ -6,6 +6,9 @@ returns, so the main thread blocks in serve_forever() on the queue itself and
 picks a job up the moment it arrives.
 GUI: Blender's event loop owns the main thread, so ONE persistent timer drains
 the queue; its interval shrinks while commands are flowing and grows when idle.
+
+Between jobs (never during one) the executor also runs an optional idle task,
+e.g. the debounced session checkpoint, which tells it when it wants to run next.
 """
 
 import logging
@@ -43,6 +46,21 @@ class MainThreadExecutor:
         # bpy.app.timers identifies a timer by the callable object, and each
         # attribute access creates a new bound method; keep exactly one.
         self._timer_function = self._drain
+        self._idle_task = None
+
+    def set_idle_task(self, task):
+        """task() runs on the main thread between jobs and returns the seconds
+        until it next has work (None: nothing pending)."""
+        self._idle_task = task
+
+    def _run_idle_task(self):
+        if self._idle_task is None:
+            return None
+        try:
+            return self._idle_task()
+        except Exception:
+            log.exception("bmcp_addon: idle task failed")
+            return None
 
     def submit(self, job):
         self._jobs.put(job)
@@ -72,8 +90,12 @@ class MainThreadExecutor:
     def serve_forever(self):
         """Block the calling (main) thread running jobs until stop() is called."""
         while not self._stopping.is_set():
+            wait = HEADLESS_POLL
+            due_in = self._run_idle_task()
+            if due_in is not None:
+                wait = min(wait, max(due_in, 0.0))
             try:
-                job = self._jobs.get(timeout=HEADLESS_POLL)
+                job = self._jobs.get(timeout=wait)
             except queue.Empty:
                 continue
             self._run(job)
@@ -114,7 +136,11 @@ class MainThreadExecutor:
             except queue.Empty:
                 break
             ran_any = self._run(job) or ran_any
-        return self._next_interval()
+        interval = self._next_interval()
+        due_in = self._run_idle_task()
+        if due_in is not None:
+            interval = min(interval, max(due_in, HOT_INTERVAL))
+        return interval
 
     def _next_interval(self):
         if not self._jobs.empty():

@@ -5,6 +5,7 @@ reply and error frame is built here and nowhere else.
 """
 
 import hmac
+from dataclasses import dataclass
 
 PROTOCOL_VERSION = 2
 SERVER_NAME = "bmcp-addon"
@@ -36,6 +37,13 @@ def error_frame(code, message, request_id=None, **details):
 
 def reply_frame(request_id, result):
     return {"type": "reply", "id": request_id, "result": result}
+
+
+def event_frame(name, **fields):
+    """An unsolicited frame, e.g. session.checkpointed; it has no request id."""
+    frame = {"type": "event", "name": name}
+    frame.update(fields)
+    return frame
 
 
 def hello_reply(blender_version, mode):
@@ -101,8 +109,20 @@ def check_hello(frame, server_token):
 FRAME_TYPES = ("request", "ping")
 
 
-def parse_request(frame):
-    """Return (id, op, params) of a request frame, or raise ProtocolError('bad_frame')."""
+@dataclass(frozen=True)
+class Request:
+    id: str
+    op: str
+    params: dict
+    session: object = None  # a session_context.SessionContext, or None
+
+
+def parse_request(frame, data_dir=None):
+    """Return the Request in a request frame, or raise ProtocolError (bad_frame,
+    bad_params, bad_session). `data_dir` is BMCP_DATA, which bounds session dirs."""
+    # Imported here: session_context imports describe_value from this module.
+    from .session_context import BadSession, parse_session_context
+
     request_id = frame.get("id")
     if not isinstance(request_id, str):
         raise ProtocolError(
@@ -122,7 +142,11 @@ def parse_request(frame):
             f"{op}: 'params' must be an object, got {describe_value(params)}",
             request_id,
         )
-    return request_id, op, params
+    try:
+        session = parse_session_context(frame.get("session"), data_dir)
+    except BadSession as exc:
+        raise ProtocolError("bad_session", str(exc), request_id) from None
+    return Request(request_id, op, params, session)
 
 
 def frame_type(frame):

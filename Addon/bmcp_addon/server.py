@@ -7,8 +7,9 @@ other connections from being read (or pinged). Replies are written straight
 from the main thread when the socket accepts them; whatever does not fit is
 left for the network thread to flush.
 
-No bpy here: the server is given `run_request(op, params)` and
-`run_v1(message)` callables that the executor runs on the main thread.
+No bpy here: the server is given `answer_request(request, connection)` (which
+returns the reply or error frame) and `run_v1(message)` callables that the
+executor runs on the main thread.
 """
 
 import logging
@@ -17,7 +18,7 @@ import socket
 import threading
 import time
 
-from .session import SessionConnection
+from .connection import Connection
 
 log = logging.getLogger("bmcp_addon")
 
@@ -26,12 +27,12 @@ _MAX_SELECT_WAIT = 1.0
 
 
 class AddonServer:
-    def __init__(self, settings, *, mode, blender_version, executor, run_request, run_v1):
+    def __init__(self, settings, *, mode, blender_version, executor, answer_request, run_v1):
         self.settings = settings
         self.mode = mode
         self.blender_version = blender_version
         self.executor = executor
-        self.run_request = run_request
+        self.answer_request = answer_request
         self.run_v1 = run_v1
         self._selector = None
         self._listener = None
@@ -147,7 +148,7 @@ class AddonServer:
             sock.setblocking(False)
             # Frames are small and latency-bound: never let Nagle hold them back.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            connection = SessionConnection(self, sock, peer)
+            connection = Connection(self, sock, peer)
             log.info("bmcp_addon: %s connected", connection.peer)
             self._connections[sock.fileno()] = connection
             self._selector.register(sock, selectors.EVENT_READ, connection)

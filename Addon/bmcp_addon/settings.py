@@ -54,6 +54,58 @@ def code_execution_allowed(environ=None):
     return env.get("BMCP_ALLOW_CODE", "1").strip().lower() not in ("0", "false", "no", "off")
 
 
+DEFAULT_CODE_TIMEOUT = 60.0
+DEFAULT_CHECKPOINT_DEBOUNCE = 1.0
+DEFAULT_CHECKPOINT_KEEP = 5
+
+
+# The readers below run at call time (not once at start) so an operator can
+# change them without restarting Blender; a bad value falls back to the default
+# rather than failing a command that has nothing to do with it.
+
+
+def code_timeout(environ=None):
+    """Default time limit of code.execute in seconds (BMCP_CODE_TIMEOUT)."""
+    return _positive(environ, "BMCP_CODE_TIMEOUT", DEFAULT_CODE_TIMEOUT, float)
+
+
+def checkpoint_debounce(environ=None):
+    """Quiet seconds after a change before a session is checkpointed."""
+    return _positive(environ, "BMCP_CHECKPOINT_DEBOUNCE", DEFAULT_CHECKPOINT_DEBOUNCE, float, allow_zero=True)
+
+
+def checkpoint_keep(environ=None):
+    """How many checkpoint files a session keeps (at least 1)."""
+    return _positive(environ, "BMCP_CHECKPOINT_KEEP", DEFAULT_CHECKPOINT_KEEP, int)
+
+
+def data_dir(environ=None):
+    """BMCP_DATA, or None when unset."""
+    env = os.environ if environ is None else environ
+    return env.get("BMCP_DATA") or None
+
+
+def files_root(environ=None, cwd=None):
+    """The folder file.* ops may touch: BMCP_FILES_ROOT, else $BMCP_DATA/files, else ./bmcp-files."""
+    env = os.environ if environ is None else environ
+    root = env.get("BMCP_FILES_ROOT")
+    if not root:
+        data = data_dir(env)
+        root = os.path.join(data, "files") if data else os.path.join(cwd or os.getcwd(), "bmcp-files")
+    return os.path.realpath(os.path.join(cwd or os.getcwd(), root))
+
+
+def _positive(environ, name, default, kind, allow_zero=False):
+    env = os.environ if environ is None else environ
+    try:
+        value = kind(env.get(name, "").strip() or default)
+    except ValueError:
+        return default
+    if value < 0 or (value == 0 and not allow_zero):
+        return default
+    return value
+
+
 def _number(env, name, default, kind):
     raw = env.get(name)
     if raw is None or raw.strip() == "":

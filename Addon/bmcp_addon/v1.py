@@ -7,6 +7,9 @@ Runs on the main thread (it calls ops), called once per V1 message.
 
 from .registry import OpError
 
+# scene.info's largest page; get_scene_info pages through all objects.
+_V1_PAGE = 1000
+
 NO_INTERNET = "this Blender MCP v2 addon does not provide internet asset access"
 
 # V1 servers poll these before every tool call as a liveness check, so they
@@ -41,22 +44,46 @@ def _status(label):
     return {"enabled": False, "message": f"{label} is disabled: {NO_INTERNET}."}
 
 
-def _scene_info(params, run_op):
-    return run_op("scene.info", {})
+def _scene_info(params, run_op, mode):
+    """Every object, in pages: V1 clients expect the whole list in one answer."""
+    result = run_op("scene.info", {"limit": _V1_PAGE})
+    objects = list(result["objects"])
+    while result["next_cursor"] is not None:
+        result = run_op("scene.info", {"limit": _V1_PAGE, "cursor": result["next_cursor"]})
+        objects += result["objects"]
+    result["objects"] = objects
+    for key in ("next_cursor", "total"):
+        result.pop(key, None)
+    return result
 
 
-def _object_info(params, run_op):
-    return run_op("object.info", {"name": params.get("name")})
+def _object_info(params, run_op, mode):
+    info = run_op("object.info", {"name": params.get("name")})
+    # V1 clients know the box as [[min x, y, z], [max x, y, z]].
+    box = info.get("world_bounding_box")
+    if box is not None:
+        info["world_bounding_box"] = [box["min"], box["max"]]
+    return info
 
 
-def _execute_code(params, run_op):
+def _execute_code(params, run_op, mode):
     result = run_op("code.execute", {"code": params.get("code")})
     return {"executed": True, "result": result["result"]}
 
 
-def _screenshot(params, run_op):
+def _screenshot(params, run_op, mode):
+    """V1 wrote the GUI viewport to `filepath`; headless there is none, so a
+    Workbench render of the scene stands in."""
     wanted = {key: params.get(key) for key in ("filepath", "max_size", "format")}
-    return run_op("render.preview", {key: value for key, value in wanted.items() if value is not None})
+    wanted = {key: value for key, value in wanted.items() if value is not None}
+    if mode == "gui":
+        try:
+            result = run_op("render.viewport", wanted)
+            return {"success": True, "width": result["width"], "height": result["height"], "filepath": result["filepath"]}
+        except OpError as exc:
+            if exc.code != "no_viewport":
+                raise
+    return run_op("render.preview", wanted)
 
 
 _ADAPTERS = {
@@ -77,7 +104,7 @@ def failure(message):
     return {"status": "error", "message": message}
 
 
-def answer(message, run_op):
+def answer(message, run_op, mode="headless"):
     """Return the V1 reply dict for one parsed V1 message. Never raises."""
     if not isinstance(message, dict):
         return failure(f"a V1 message must be a JSON object, got {type(message).__name__}")
@@ -97,7 +124,7 @@ def answer(message, run_op):
     if adapter is None:
         return failure(f"Unknown command type: {command} (known: {', '.join(KNOWN_COMMANDS)})")
     try:
-        return success(adapter(params, run_op))
+        return success(adapter(params, run_op, mode))
     except OpError as exc:
         return failure(exc.message)
     except Exception as exc:  # a broken command must still answer, V1 clients wait for one reply

@@ -121,7 +121,7 @@ def test_hello_checks():
 
 
 def test_parse_request_defaults_params():
-    assert protocol.parse_request({"type": "request", "id": "1", "op": "x"}) == ("1", "x", {})
+    assert protocol.parse_request({"type": "request", "id": "1", "op": "x"}) == protocol.Request("1", "x", {}, None)
 
 
 def test_describe_value():

@@ -94,7 +94,7 @@ def test_code_execute_adds_cube_then_object_info(client):
         assert info["rotation"] == pytest.approx([0.0, 0.0, 0.0])
         assert info["scale"] == pytest.approx([1.0, 1.0, 1.0])
         assert info["dimensions"] == pytest.approx([2.0, 2.0, 2.0])
-        assert info["mesh"] == {"vertices": 8, "edges": 12, "polygons": 6}
+        assert info["mesh"] == {"vertices": 8, "edges": 12, "polygons": 6, "triangles": 12}
         assert info["visible"] is True
         assert info["parent"] is None
         assert info["collections"] == ["Collection"]
@@ -168,7 +168,7 @@ def test_unknown_op_lists_known_ops(client):
 def test_bad_params_wrong_type(client):
     answer = client.request("object.info", {"name": 42})
     assert answer["error"]["code"] == "bad_params"
-    assert answer["error"]["message"] == "object.info: param 'name' must be a string, got int 42"
+    assert answer["error"]["message"] == "object.info: param 'name' must be a non-empty string, got int 42"
 
 
 def test_bad_params_missing(client):

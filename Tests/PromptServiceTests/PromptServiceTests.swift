@@ -19,6 +19,7 @@ enum Fixture {
              "description": "Riser height"],
             ["name": "finish", "type": "enum", "choices": ["timber", "concrete"], "default": "timber"],
         ],
+        "materials": [["en": "oak", "ja": "オーク"]], "palette": ["#8B5A2B", "#F5F0E6"],
         "dimensions": ["tread": ["value": 0.26, "unit": "m", "range": [0.22, 0.3]]],
         "recipe": ["Call create_stairs with total_rise {rise} and riser_max {riser} in {finish}."],
         "related": ["tea-house"],
@@ -62,6 +63,7 @@ enum Fixture {
         (Fixture.changed(Fixture.teaHouse, "recipe", ["Use {width}."]), "types.json", "field 'recipe[0]': placeholder {width} is not an argument"),
         (Fixture.changed(Fixture.teaHouse, "related", ["nowhere"]), "types.json", "field 'related': no entry 'nowhere'"),
         (Fixture.changed(Fixture.teaHouse, "id", "Tea House"), "types.json", "field 'id': required kebab-case string (a-z, 0-9, '-')"),
+        (Fixture.changed(Fixture.teaHouse, "palette", ["#FFF"]), "types.json", "field 'palette[0]': must be a #RRGGBB colour, got \"#FFF\""),
     ])
     func invalidEntriesNameFileEntryAndField(entry: JSONValue, file: String, problem: String) throws {
         let folder = try Fixture.folder(["elements.json": [Fixture.stairs], file: [entry]])
@@ -98,6 +100,7 @@ enum Fixture {
         #expect(text.contains("Straight stair (直階段)"))
         #expect(text.contains("1. Call create_stairs with total_rise 3.1 and riser_max 0.18 in timber."))
         #expect(text.contains("- tread: 0.26 m (0.22–0.3)"))
+        #expect(text.contains("Materials: oak") && text.contains("Palette: #8B5A2B #F5F0E6"))
         let japanese = try PromptRenderer.render(Fixture.stairs, arguments: [:], lang: "ja")
         #expect(japanese.hasPrefix("直階段 (Straight stair)") && japanese.contains("手順"))
     }

@@ -2,20 +2,11 @@ import ArgumentParser
 import Foundation
 import ServiceKit
 
-/// `bmcp`: the launcher and, later, installer and supervisor.
-public struct BMCPCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "bmcp",
-        abstract: "Blender MCP v2: start, stop and inspect the system.",
-        subcommands: [UpCommand.self, CallCommand.self])
-
-    public init() {}
-}
-
+/// `bmcp up`: the supervisor.
 struct UpCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "up",
-        abstract: "Start a headless Blender with the addon and the background services; Ctrl-C stops them.")
+        abstract: "Start headless Blenders with the addon and every service, keep them running; Ctrl-C or `bmcp down` stops them.")
 
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var events: EventBusOptions
@@ -23,57 +14,59 @@ struct UpCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
     @Option(name: .customLong(Settings.addonHost.flag), help: Settings.addonHost.help)
     var addonHost: String?
-    @Option(name: .customLong(Settings.addonPort.flag), help: Settings.addonPort.help)
+    @Option(name: .customLong(Settings.addonPort.flag), help: "First addon port; Blender i listens on port + i (env BMCP_ADDON_PORT; default 9876)")
     var addonPort: String?
+    @Option(help: "How many headless Blenders to start")
+    var blenders: Int = 1
+    @Option(help: "How many blender-bridges share the Blenders")
+    var bridges: Int = 1
+    @Option(name: .customLong("attach"), help: "A Blender already running the addon (GUI or not), as host:port; repeatable")
+    var attached: [String] = []
     @Option(help: "Blender executable (env BLENDER; default: `blender` on PATH)")
     var blender: String?
-    @Flag(help: "Do not start Blender; attach to one already running the addon at the addon host and port")
-    var attach = false
     @Option(help: "Folder holding the addon's serve.py (default: Addon/ of this checkout)")
     var addon: String?
 
+    func validate() throws {
+        guard blenders >= 0, blenders <= 64 else { throw ValidationError("--blenders must be 0…64, got \(blenders)") }
+        guard bridges >= 1, bridges <= 64 else { throw ValidationError("--bridges must be 1…64, got \(bridges)") }
+        guard blenders + attached.count > 0 else { throw ValidationError("nothing to serve: give --blenders 1 or more, or --attach host:port") }
+    }
+
     func run() async throws {
         let logger = try logging.bootstrap(label: "bmcp")
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let binaries = Installation.binaries
         let rawPort = Settings.addonPort.resolve(addonPort)
         guard let port = Int(rawPort), (1...65535).contains(port) else {
             throw ValidationError("--\(Settings.addonPort.flag) must be a TCP port, got '\(rawPort)'")
         }
-        let dataDirectory = URL(fileURLWithPath: data.directory).standardizedFileURL
+        let run = RunDirectory(data: URL(fileURLWithPath: data.directory).standardizedFileURL)
+        if let pid = run.readPID(run.supervisorPID), RunDirectory.isAlive(pid) {
+            throw ValidationError("bmcp is already up (pid \(pid)) for \(run.data.path); `bmcp down` stops it")
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["BMCP_BROKER_CLIENTS"] = broker.clients
         environment["BMCP_BROKER_WORKERS"] = broker.workers
         environment["BMCP_EVENTS_IN"] = events.input
         environment["BMCP_EVENTS_OUT"] = events.output
-        environment["BMCP_DATA"] = dataDirectory.path
-        environment["BMCP_ADDON_HOST"] = Settings.addonHost.resolve(addonHost)
-        environment["BMCP_ADDON_PORT"] = String(port)
-        let plan = LaunchPlan(
-            binaries: binaries,
-            addonDirectory: try addonDirectory(near: binaries),
-            blender: attach ? nil : try findBlender(),
-            addonHost: Settings.addonHost.resolve(addonHost), addonPort: port,
-            dataDirectory: dataDirectory, environment: environment)
-        try await ServiceRunner.run([Launcher(plan: plan, logger: logger)], logger: logger)
+        environment["BMCP_DATA"] = run.data.path
+        let plan = SupervisorPlan(
+            binaries: binaries, addonDirectory: try Installation.addonDirectory(override: addon),
+            blender: blenders > 0 ? try BlenderLocator.executable(override: blender) : nil,
+            blenders: blenders, bridges: bridges, attached: attached,
+            addonHost: Settings.addonHost.resolve(addonHost), firstAddonPort: port, run: run, environment: environment)
+        try await ServiceRunner.run([Supervisor(plan: plan, logger: logger)], logger: logger)
+    }
+}
+
+/// Where this installation's pieces are: the binaries beside `bmcp`, the addon in the checkout.
+enum Installation {
+    static var binaries: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    private func findBlender() throws -> String {
-        let candidate = blender ?? ProcessInfo.processInfo.environment["BLENDER"] ?? "blender"
-        if candidate.contains("/") {
-            guard FileManager.default.isExecutableFile(atPath: candidate) else {
-                throw ValidationError("Blender not found at \(candidate)")
-            }
-            return candidate
-        }
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let path = "\(folder)/\(candidate)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw ValidationError("Blender not found on PATH. Install it (Debian/Ubuntu: `sudo apt-get install blender`), pass --blender PATH, or use --attach for a Blender already running the addon.")
-    }
-
-    private func addonDirectory(near binaries: URL) throws -> URL {
-        if let addon { return URL(fileURLWithPath: addon) }
+    static func addonDirectory(override: String?) throws -> URL {
+        if let override { return URL(fileURLWithPath: override) }
         var folder = binaries
         for _ in 0..<6 {
             let candidate = folder.appendingPathComponent("Addon")

@@ -44,7 +44,10 @@ enum BlenderTools {
             format: { result in "Code executed successfully: \(result["result"]?.stringValue ?? "")" }),
     ]
 
-    static let byName: [String: BlenderTool] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    /// Every scene tool: the V1 set and the real-scale building tools.
+    static let scene: [BlenderTool] = all + ArchitectureTools.all
+
+    static let byName: [String: BlenderTool] = Dictionary(uniqueKeysWithValues: scene.map { ($0.name, $0) })
 
     static func prettyJSON(_ value: JSONValue) -> String {
         let encoder = JSONEncoder()

@@ -75,7 +75,7 @@ public struct MCPFront: Service {
     }
 
     func register(on server: Server, calls: ToolCalls, resources: SessionResources) async {
-        let tools = BlenderTools.all.map(\.definition) + SessionTools.all.map(\.tool) + ToolCalls.extraTools
+        let tools = BlenderTools.scene.map(\.definition) + SessionTools.all.map(\.tool) + ToolCalls.extraTools
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
         await server.withMethodHandler(CallTool.self) { call in
             if let tool = BlenderTools.byName[call.name] { return await calls.scene(tool, arguments: call.arguments) }

@@ -126,6 +126,11 @@ struct EntryValidator {
             try validate(argument, at: "arguments[\(position)]")
             names.insert(argument["name"]!.stringValue!)
         }
+        for (position, color) in (entry["palette"]?.arrayValue ?? []).enumerated() {
+            guard let hex = color.stringValue, hex.count == 7, hex.hasPrefix("#"), UInt32(hex.dropFirst(), radix: 16) != nil else {
+                throw fail("field 'palette[\(position)]': must be a #RRGGBB colour, got \(color)")
+            }
+        }
         guard let recipe = entry["recipe"]?.arrayValue, !recipe.isEmpty, recipe.allSatisfy({ $0.stringValue != nil }) else {
             throw fail("field 'recipe': required non-empty array of strings")
         }
@@ -143,9 +148,9 @@ struct EntryValidator {
             throw fail("field '\(path).type': must be number, integer, string or enum, got \"\(type)\"")
         }
         let fallback = argument["default"]
-        if type == "number" || type == "integer", let range = argument["range"] {
-            guard let bounds = range.arrayValue?.compactMap(\.doubleValue), bounds.count == 2, bounds[0] <= bounds[1] else {
-                throw fail("field '\(path).range': must be [min, max]")
+        if type == "number" || type == "integer" {
+            guard let bounds = argument["range"]?.arrayValue?.compactMap(\.doubleValue), bounds.count == 2, bounds[0] < bounds[1] else {
+                throw fail("field '\(path).range': a \(type) needs [min, max] with min < max")
             }
             if let fallback, fallback != .null {
                 guard let value = fallback.doubleValue, (bounds[0]...bounds[1]).contains(value) else {

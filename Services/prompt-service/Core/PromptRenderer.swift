@@ -87,6 +87,16 @@ enum PromptRenderer {
                     + (item["note"]?.stringValue.map { " — \($0)" } ?? "") + "\n"
             }
         }
+        if let proportions = entry["proportions"]?[lang]?.stringValue ?? entry["proportions"]?[other]?.stringValue {
+            out += "\n" + (lang == "ja" ? "プロポーション" : "Proportions") + ": \(proportions)\n"
+        }
+        if let materials = entry["materials"]?.arrayValue, !materials.isEmpty {
+            let names = materials.compactMap { $0[lang]?.stringValue ?? $0[other]?.stringValue ?? $0.stringValue }
+            out += (lang == "ja" ? "素材" : "Materials") + ": \(names.joined(separator: ", "))\n"
+        }
+        if let palette = entry["palette"]?.arrayValue, !palette.isEmpty {
+            out += (lang == "ja" ? "配色" : "Palette") + ": \(palette.compactMap(\.stringValue).joined(separator: " "))\n"
+        }
         out += "\n" + (lang == "ja" ? "手順（MCPツール）" : "Steps (MCP tools)") + ":\n"
         for (number, step) in (entry["recipe"]?.arrayValue?.compactMap(\.stringValue) ?? []).enumerated() {
             var line = step

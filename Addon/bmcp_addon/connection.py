@@ -1,4 +1,4 @@
-"""SessionConnection: the state of one TCP connection, V1 or v2.
+"""Connection: the state of one TCP connection, V1 or v2.
 
 Reading and protocol handling happen on the network thread. Replies are
 produced on the main thread and written with send_bytes(), which is safe from
@@ -10,13 +10,12 @@ import logging
 import socket
 import threading
 import time
-import traceback
 from functools import partial
 
 from . import protocol, v1
 from .framing import FrameReader, V1Reader, decode_payload, encode_frame, encode_json
 from .protocol import ProtocolError
-from .registry import OpError
+from .settings import data_dir
 
 log = logging.getLogger("bmcp_addon")
 
@@ -26,7 +25,7 @@ _HIGH_WATER = 32 * 1024 * 1024
 _SEND_FLAGS = getattr(socket, "MSG_NOSIGNAL", 0)
 
 
-class SessionConnection:
+class Connection:
     def __init__(self, server, sock, peer):
         self.server = server
         self.sock = sock
@@ -137,10 +136,10 @@ class SessionConnection:
         if kind == "ping":
             self._queue_frame({"type": "pong", "id": frame.get("id")})
             return
-        request_id, op, params = protocol.parse_request(frame)
+        request = protocol.parse_request(frame, data_dir())
         with self._lock:
             self._pending += 1
-        self.server.executor.submit(partial(self._answer_request, request_id, op, params))
+        self.server.executor.submit(partial(self._answer_request, request))
 
     def _on_v1_bytes(self, data):
         if self._v1_broken:
@@ -165,22 +164,19 @@ class SessionConnection:
 
     # -- answering (main thread) -------------------------------------------------
 
-    def _answer_request(self, request_id, op, params):
+    def _answer_request(self, request):
         try:
             if self.closed or self._peer_gone:
                 return  # nobody is left to read the result
+            frame = self.server.answer_request(request, self)
             try:
-                result = self.server.run_request(op, params)
-                data = encode_frame(protocol.reply_frame(request_id, result))
-            except OpError as exc:
-                data = encode_frame(protocol.error_frame(exc.code, exc.message, request_id, **exc.details))
-            except Exception as exc:
+                data = encode_frame(frame)
+            except (TypeError, ValueError, RecursionError) as exc:
                 data = encode_frame(
                     protocol.error_frame(
                         "command_failed",
-                        f"{type(exc).__name__}: {exc}",
-                        request_id,
-                        traceback=traceback.format_exc(),
+                        f"{request.op}: result is not JSON: {type(exc).__name__}: {exc}",
+                        request.id,
                     )
                 )
             self.send_bytes(data)
@@ -208,6 +204,11 @@ class SessionConnection:
         self.server.mark_dirty(self)
 
     # -- writing (any thread) ---------------------------------------------------
+
+    def send_frame(self, frame):
+        """Main thread: an unsolicited frame (an event) for a greeted v2 peer."""
+        if self.protocol == "v2" and self.greeted:
+            self.send_bytes(encode_frame(frame))
 
     def _queue_frame(self, frame):
         self._queue_bytes(encode_frame(frame))

@@ -1,0 +1,133 @@
+"""arch.opening: doors and windows cut into walls, with an optional frame.
+
+`offset` is the distance along the wall from its start to the opening's
+centre; `sill` is the height of the opening's bottom above the wall's base.
+The hole is a boolean DIFFERENCE applied at once (the wall keeps plain mesh
+data, no live modifier), and each cut is recorded on the wall so a later
+opening that would overlap it is refused.
+"""
+
+from . import arch_geometry as geometry
+from . import arch_mesh
+from .arch_params import bad, format_number, in_range
+from .ops_common import changed, find_object, registry
+from .registry import BOOLEAN, NAME, NUMBER, Param, one_of
+
+OPENING_MARGIN = 0.01  # a cutter overshoots the faces it cuts through, so no sliver faces survive
+
+OPENING_DEFAULTS = {"door": {"width": 0.9, "height": 2.1, "sill": 0.0}, "window": {"width": 1.2, "height": 1.1, "sill": 0.9}}
+
+
+def wall_extent(op, wall):
+    """(x0, length, thickness, z0, height) of a wall in its own space: length runs along local x."""
+    if wall.type != "MESH":
+        raise bad(op, f"object '{wall.name}' is a {wall.type}, not a mesh wall")
+    if any(abs(factor - 1.0) > 1e-6 for factor in wall.scale):
+        # Sizes are measured in the wall's own space; a scaled wall would make them lie.
+        raise bad(op, f"wall '{wall.name}' is scaled by {[round(f, 4) for f in wall.scale]}; apply its scale first")
+    extent = arch_mesh.local_extent(wall)
+    if extent is None:
+        raise bad(op, f"wall '{wall.name}' has no vertices")
+    low, high = extent
+    return low.x, high.x - low.x, high.y - low.y, low.z, high.z - low.z
+
+
+def check_opening_fits(op, wall, kind, offset, width, height, sill, label="param 'offset'"):
+    """Refuse an opening that leaves the wall or overlaps one already cut; returns the wall extent."""
+    x0, length, thickness, z0, wall_height = wall_extent(op, wall)
+    low, high = width / 2.0, length - width / 2.0
+    if width >= length:
+        raise bad(op, f"a {format_number(width)} m wide {kind} does not fit in wall '{wall.name}' "
+                      f"({format_number(length)} m long): width must be less than {format_number(length)} m")
+    if not (low - 1e-9 <= offset <= high + 1e-9):
+        raise bad(op, f"{label} must be between {format_number(low)} and {format_number(high)} m "
+                      f"for a {format_number(width)} m wide {kind} in wall '{wall.name}' "
+                      f"({format_number(length)} m long), got {format_number(offset)}")
+    if sill + height > wall_height + 1e-9:
+        raise bad(op, f"param 'height' must be at most {format_number(max(wall_height - sill, 0))} m "
+                      f"(sill {format_number(sill)} m + height must fit the wall's {format_number(wall_height)} m), "
+                      f"got {format_number(height)}")
+    for other in arch_mesh.recorded_openings(wall):
+        apart = abs(other["offset"] - offset) >= (other["width"] + width) / 2.0 - 1e-9
+        above = sill >= other["sill"] + other["height"] - 1e-9 or other["sill"] >= sill + height - 1e-9
+        if not (apart or above):
+            raise bad(op, f"the {kind} overlaps the {other['kind']} already cut at offset "
+                          f"{format_number(other['offset'])} m in wall '{wall.name}'")
+    return x0, length, thickness, z0, wall_height
+
+
+def cut_opening(wall, extent, kind, offset, width, height, sill):
+    """Cut a width x height hole whose centre is `offset` along the wall from its start."""
+    x0, length, thickness, z0, wall_height = extent
+    m = OPENING_MARGIN
+    left, right = x0 + offset - width / 2.0, x0 + offset + width / 2.0
+    bottom, top = z0 + sill, z0 + sill + height
+    # Overshoot only through faces the hole really opens: the wall's faces, its base for a door.
+    bottom -= m if sill <= 1e-9 else 0.0
+    top += m if sill + height >= wall_height - 1e-9 else 0.0
+    record = {"kind": kind, "offset": offset, "width": width, "height": height, "sill": sill}
+    arch_mesh.cut_box(wall, left, right, -thickness / 2.0 - m, thickness / 2.0 + m, bottom, top, record)
+
+
+def add_frame(wall, extent, kind, offset, width, height, sill, frame_width):
+    """A frame lining the hole (jambs, head, and a sill piece for windows), parented to the wall."""
+    x0, _length, thickness, z0, _h = extent
+    left, right = x0 + offset - width / 2.0, x0 + offset + width / 2.0
+    bottom, top = z0 + sill, z0 + sill + height
+    half, fw = thickness / 2.0, frame_width
+    parts = [
+        geometry.box(left, left + fw, -half, half, bottom, top),
+        geometry.box(right - fw, right, -half, half, bottom, top),
+        geometry.box(left + fw, right - fw, -half, half, top - fw, top),
+    ]
+    if kind == "window":
+        parts.append(geometry.box(left + fw, right - fw, -half, half, bottom, bottom + fw))
+    solid = geometry.Solid()
+    for part in parts:
+        solid.add(part)
+    frame = arch_mesh.add_object(f"{kind.capitalize()} Frame", solid, "Openings")
+    frame.parent = wall
+    frame.matrix_world = wall.matrix_world.copy()
+    return frame
+
+
+@registry.mutating_op(
+    "arch.opening",
+    wall=Param(NAME),
+    kind=Param(one_of("door", "window"), "door"),
+    offset=Param(NUMBER),
+    width=Param(NUMBER, None),
+    height=Param(NUMBER, None),
+    sill=Param(NUMBER, None),
+    frame=Param(BOOLEAN, False),
+    frame_width=Param(NUMBER, 0.05),
+)
+def arch_opening(ctx, wall, kind, offset, width, height, sill, frame, frame_width):
+    op = "arch.opening"
+    wall_object = find_object(wall)
+    defaults = OPENING_DEFAULTS[kind]
+    width = in_range(op, "width", defaults["width"] if width is None else width, 0.2, 20.0)
+    height = in_range(op, "height", defaults["height"] if height is None else height, 0.1, 20.0)
+    sill = in_range(op, "sill", defaults["sill"] if sill is None else sill, 0.0, 20.0)
+    offset = in_range(op, "offset", offset, 0.0, 1000.0)
+    if frame:
+        frame_width = in_range(op, "frame_width", frame_width, 0.01, 0.3)
+        if 2 * frame_width >= min(width, height):
+            raise bad(op, f"param 'frame_width' must be less than {format_number(min(width, height) / 2)} m "
+                          f"(half the opening's smaller side), got {format_number(frame_width)}")
+    extent = check_opening_fits(op, wall_object, kind, offset, width, height, sill)
+    cut_opening(wall_object, extent, kind, offset, width, height, sill)
+    created = []
+    if frame:
+        created.append(add_frame(wall_object, extent, kind, offset, width, height, sill, frame_width).name)
+    return {
+        "wall": wall_object.name,
+        "kind": kind,
+        "offset": offset,
+        "width": width,
+        "height": height,
+        "sill": sill,
+        "frame": created[0] if created else None,
+        "vertices": len(wall_object.data.vertices),
+        "changed": changed(created, [wall_object.name]),
+    }

@@ -1,0 +1,116 @@
+"""Value checks for the architecture ops (arch.*), beyond the registry's type checks.
+
+The registry checks JSON types; these check what only the op knows: ranges in
+metres or degrees, enum choices, 2-D points and the fields of nested objects
+(rooms, doors). Every failure is a bad_params OpError naming the op, the param,
+the allowed range and the value given, so a client can correct the call without
+reading the addon. Pure Python (no bpy) so the rules are unit-testable anywhere.
+"""
+
+import math
+
+from .protocol import describe_value
+from .registry import Kind, OpError, _is_number
+
+POINT2 = Kind(
+    "an array of 2 numbers [x, y]",
+    lambda v: isinstance(v, list) and len(v) == 2 and all(_is_number(x) for x in v),
+)
+
+
+def bad(op, message):
+    return OpError("bad_params", f"{op}: {message}")
+
+
+def format_number(value):
+    """2.4 -> '2.4', 3.0 -> '3', 0.1 + 0.2 -> '0.3': readable in messages and names."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def in_range(op, name, value, low, high, unit="m"):
+    """Return `value` as a float if low <= value <= high, else raise naming all three."""
+    number = float(value)
+    if not (math.isfinite(number) and low <= number <= high):
+        unit_text = f" {unit}" if unit else ""
+        raise bad(
+            op,
+            f"param '{name}' must be between {format_number(low)} and {format_number(high)}{unit_text}, "
+            f"got {format_number(value) if _is_number(value) else describe_value(value)}",
+        )
+    return number
+
+
+def int_in_range(op, name, value, low, high):
+    if not (low <= value <= high):
+        raise bad(op, f"param '{name}' must be an integer between {low} and {high}, got {value}")
+    return int(value)
+
+
+def choice(op, name, value, choices):
+    if value not in choices:
+        raise bad(op, f"param '{name}' must be one of {', '.join(choices)}, got {describe_value(value)}")
+    return value
+
+
+def point2(op, name, value):
+    if not POINT2.accepts(value):
+        raise bad(op, f"param '{name}' must be {POINT2.label}, got {describe_value(value)}")
+    x, y = (float(v) for v in value)
+    if not (math.isfinite(x) and math.isfinite(y)):
+        raise bad(op, f"param '{name}' must hold finite numbers, got {value}")
+    return (x, y)
+
+
+def optional_name(op, value, default):
+    """An object name: the given one (non-empty, Blender's 63-byte limit) or the default."""
+    if value is None:
+        return default
+    if not value.strip():
+        raise bad(op, "param 'name' must not be empty")
+    if len(value.encode("utf-8")) > 63:
+        raise bad(op, f"param 'name' must be at most 63 bytes (Blender's limit), got {len(value.encode('utf-8'))}")
+    return value
+
+
+class FieldReader:
+    """Reads the fields of one nested object (a room, a door) with errors naming its path.
+
+        room = FieldReader("arch.floor_plan", "rooms[2]", value)
+        width = room.number("width", 0.5, 100)
+    """
+
+    def __init__(self, op, path, value, known):
+        if not isinstance(value, dict):
+            raise bad(op, f"{path} must be an object, got {describe_value(value)}")
+        unknown = sorted(set(value) - set(known))
+        if unknown:
+            raise bad(op, f"{path}: unknown field '{unknown[0]}' (known fields: {', '.join(sorted(known))})")
+        self.op, self.path, self.value = op, path, value
+
+    def _get(self, field, default):
+        value = self.value.get(field)
+        if value is None:
+            if default is None:
+                raise bad(self.op, f"{self.path}: missing required field '{field}'")
+            return default
+        return value
+
+    def number(self, field, low, high, default=None, unit="m"):
+        value = self._get(field, default)
+        if not _is_number(value):
+            raise bad(self.op, f"{self.path}.{field} must be a number, got {describe_value(value)}")
+        return in_range(self.op, f"{self.path}.{field}", value, low, high, unit)
+
+    def string(self, field, default=None, choices=None):
+        value = self._get(field, default)
+        if not isinstance(value, str) or not value:
+            raise bad(self.op, f"{self.path}.{field} must be a non-empty string, got {describe_value(value)}")
+        if choices is not None:
+            choice(self.op, f"{self.path}.{field}", value, choices)
+        return value
+
+    def has(self, field):
+        return self.value.get(field) is not None

@@ -1,0 +1,43 @@
+"""code.execute: run Python inside Blender (switchable, with a time limit)."""
+
+import bpy
+
+from .code_runner import run_code, user_traceback
+from .ops_common import registry
+from .registry import NUMBER, STRING, OpError, Param
+from .settings import code_execution_allowed, code_timeout
+
+MAX_TIMEOUT = 24 * 3600.0
+
+
+@registry.mutating_op(
+    "code.execute",
+    code=Param(STRING),
+    timeout_s=Param(NUMBER, None, minimum=0.001, maximum=MAX_TIMEOUT),
+)
+def code_execute(ctx, code, timeout_s):
+    if not code_execution_allowed():
+        raise OpError("code_disabled", "code execution is disabled on this addon (BMCP_ALLOW_CODE=0)")
+    import mathutils
+
+    limit = timeout_s if timeout_s is not None else code_timeout()
+    namespace = {"__name__": "__bmcp_code__", "bpy": bpy, "mathutils": mathutils}
+    outcome = run_code(code, namespace, limit)
+    if outcome.timed_out:
+        raise OpError(
+            "code_timeout",
+            f"code.execute: stopped after the time limit of {limit:g} s (a single long call into "
+            "Blender's C code cannot be interrupted, only Python lines)",
+            stdout=outcome.stdout,
+            stderr=outcome.stderr,
+        )
+    if outcome.error is not None:
+        exc = outcome.error
+        raise OpError(
+            "code_failed",
+            f"{type(exc).__name__}: {exc}",
+            traceback=user_traceback(exc),
+            stdout=outcome.stdout,
+            stderr=outcome.stderr,
+        )
+    return {"executed": True, "result": outcome.stdout, "stderr": outcome.stderr}

@@ -1,0 +1,169 @@
+"""modifier.add, modifier.set, modifier.apply."""
+
+import bpy
+
+from .ops_common import changed, find_object, registry
+from .registry import NAME, OBJECT, OpError, Param, bad_params
+
+# Pointer settings given by name (e.g. BOOLEAN's "object", ARRAY's
+# "offset_object") are looked up in these bpy.data collections.
+_POINTER_LOOKUP = {
+    "Object": "objects",
+    "Collection": "collections",
+    "Texture": "textures",
+    "NodeTree": "node_groups",
+    "Image": "images",
+    "VectorFont": "fonts",
+}
+# Properties every modifier has that must not be set through `settings`.
+_NOT_SETTINGS = frozenset({"rna_type", "name", "type"})
+
+
+def modifier_types():
+    """Modifier type identifier -> its UI name, which Blender uses as the default name."""
+    return {item.identifier: item.name for item in bpy.types.Modifier.bl_rna.properties["type"].enum_items}
+
+
+def _find_modifier(obj, name):
+    modifier = obj.modifiers.get(name)
+    if modifier is None:
+        known = ", ".join(f"'{m.name}'" for m in obj.modifiers) or "none"
+        raise OpError("not_found", f"object '{obj.name}' has no modifier named '{name}' (it has: {known})")
+    return modifier
+
+
+@registry.mutating_op(
+    "modifier.add",
+    object=Param(NAME),
+    type=Param(NAME),
+    name=Param(NAME, None),
+    settings=Param(OBJECT, None),
+)
+def modifier_add(ctx, object, type, name, settings):
+    obj = find_object(object)
+    kind = type.upper()
+    known = modifier_types()
+    if kind not in known:
+        raise bad_params("modifier.add", f"param 'type' must be one of {', '.join(known)}, got '{type}'")
+    try:
+        modifier = obj.modifiers.new(name or known[kind], kind)
+    except (RuntimeError, TypeError) as exc:
+        raise bad_params("modifier.add", f"cannot add a {kind} modifier to '{obj.name}': {exc}") from None
+    if modifier is None:
+        raise bad_params("modifier.add", f"a {kind} modifier is not supported on a {obj.type} object")
+    try:
+        _apply_settings("modifier.add", modifier, settings or {})
+    except OpError:
+        obj.modifiers.remove(modifier)  # all or nothing
+        raise
+    return {"object": obj.name, "name": modifier.name, "type": modifier.type, "changed": changed(modified=[obj.name])}
+
+
+@registry.mutating_op("modifier.set", object=Param(NAME), name=Param(NAME), settings=Param(OBJECT))
+def modifier_set(ctx, object, name, settings):
+    obj = find_object(object)
+    modifier = _find_modifier(obj, name)
+    if not settings:
+        raise bad_params("modifier.set", "param 'settings' must set at least one property")
+    _apply_settings("modifier.set", modifier, settings)
+    return {
+        "object": obj.name,
+        "name": modifier.name,
+        "settings": {key: _readable(getattr(modifier, key)) for key in settings},
+        "changed": changed(modified=[obj.name]),
+    }
+
+
+@registry.mutating_op("modifier.apply", object=Param(NAME), name=Param(NAME))
+def modifier_apply(ctx, object, name):
+    """Bake one modifier into the mesh from the evaluated object (no bpy.ops, so
+    no context is needed). Like Blender's Apply on a modifier that is not first
+    in the stack, the result is this modifier on the base mesh alone."""
+    obj = find_object(object)
+    modifier = _find_modifier(obj, name)
+    if obj.type != "MESH":
+        raise OpError("not_supported", f"modifier.apply supports mesh objects; '{obj.name}' is a {obj.type}")
+    saved = {m.name: m.show_viewport for m in obj.modifiers}
+    try:
+        for other in obj.modifiers:
+            other.show_viewport = other == modifier
+        depsgraph = bpy.context.evaluated_depsgraph_get()
+        evaluated = obj.evaluated_get(depsgraph)
+        baked = bpy.data.meshes.new_from_object(evaluated, preserve_all_data_layers=True, depsgraph=depsgraph)
+    finally:
+        for other in obj.modifiers:
+            other.show_viewport = saved[other.name]
+    old_mesh = obj.data
+    obj.modifiers.remove(modifier)
+    obj.data = baked
+    if old_mesh.users == 0:
+        baked_name = old_mesh.name
+        bpy.data.meshes.remove(old_mesh)
+        baked.name = baked_name
+    return {
+        "object": obj.name,
+        "applied": name,
+        "vertices": len(baked.vertices),
+        "polygons": len(baked.polygons),
+        "changed": changed(modified=[obj.name]),
+    }
+
+
+def _apply_settings(op_name, modifier, settings):
+    """Set every property or none: on a bad value the earlier ones are put back."""
+    properties = modifier.bl_rna.properties
+    for key in settings:
+        prop = properties.get(key)
+        if prop is None or key in _NOT_SETTINGS:
+            settable = sorted(p.identifier for p in properties if not p.is_readonly and p.identifier not in _NOT_SETTINGS)
+            raise bad_params(
+                op_name, f"{modifier.type} modifier has no setting '{key}' (settable: {', '.join(settable)})"
+            )
+        if prop.is_readonly:
+            raise bad_params(op_name, f"{modifier.type} setting '{key}' is read-only")
+    previous = {key: _snapshot(getattr(modifier, key)) for key in settings}
+    try:
+        for key, value in settings.items():
+            _set_one(op_name, modifier, properties[key], key, value)
+    except OpError:
+        for key, value in previous.items():
+            try:
+                setattr(modifier, key, value)
+            except (TypeError, ValueError, AttributeError):
+                pass
+        raise
+
+
+def _set_one(op_name, modifier, prop, key, value):
+    if prop.type == "POINTER" and isinstance(value, str):
+        data_kind = prop.fixed_type.identifier
+        collection = _POINTER_LOOKUP.get(data_kind)
+        found = getattr(bpy.data, collection).get(value) if collection else None
+        if found is None:
+            raise OpError("not_found", f"{op_name}: setting '{key}' names no {data_kind} '{value}'")
+        value = found
+    elif prop.type == "ENUM" and prop.is_enum_flag and isinstance(value, list):
+        value = set(value)  # JSON has no sets; flag enums take one
+    try:
+        setattr(modifier, key, value)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise bad_params(op_name, f"{modifier.type} setting '{key}' refused {value!r}: {exc}") from None
+
+
+def _snapshot(value):
+    # Vector/array properties are live views; copy them so a restore works.
+    if isinstance(value, set):
+        return set(value)
+    if hasattr(value, "__len__") and not isinstance(value, str) and not hasattr(value, "bl_rna"):
+        return tuple(value)
+    return value
+
+
+def _readable(value):
+    if hasattr(value, "bl_rna"):
+        return getattr(value, "name", None)
+    if isinstance(value, set):
+        return sorted(value)
+    if hasattr(value, "__len__") and not isinstance(value, str):
+        return list(value)
+    return value

@@ -1,0 +1,122 @@
+"""The session context a v2 request may carry, and the checkpoint file rules.
+
+Pure Python (no bpy): the network thread validates contexts with it, and the
+rules the Swift broker depends on (which file is "newest", what is kept) are
+unit-tested without Blender.
+
+    "session": {"id": "s-abc123", "dir": "/abs/.../sessions/s-abc123", "expect_checkpoint": false}
+"""
+
+import os
+import re
+import time
+from dataclasses import dataclass
+
+from .protocol import describe_value
+
+SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
+CHECKPOINTS = "checkpoints"
+CHECKPOINT_SUFFIX = ".blend"
+# Blender writes here first; os.replace() then gives the file its real name,
+# so a reader never sees half a checkpoint under a *.blend name.
+PARTIAL_SUFFIX = ".blend.tmp"
+
+
+class BadSession(ValueError):
+    """The request's session context is unusable; the message names why."""
+
+
+@dataclass(frozen=True)
+class SessionContext:
+    id: str
+    dir: str
+    expect_checkpoint: bool = False
+
+    @property
+    def checkpoint_dir(self):
+        return os.path.join(self.dir, CHECKPOINTS)
+
+
+def parse_session_context(raw, data_dir=None):
+    """Return a SessionContext, or None when the request carries none.
+
+    `data_dir` is BMCP_DATA: when given, the session dir must lie inside
+    `<data_dir>/sessions` (after resolving `..` and symlinks).
+    """
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise BadSession(f"'session' must be an object, got {describe_value(raw)}")
+    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint"})
+    if unknown:
+        raise BadSession(f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, id)")
+    session_id = raw.get("id")
+    if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
+        raise BadSession(
+            "session id must match ^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$, "
+            f"got {describe_value(session_id)}"
+        )
+    directory = raw.get("dir")
+    if not isinstance(directory, str) or not os.path.isabs(directory):
+        raise BadSession(f"session dir must be an absolute path, got {describe_value(directory)}")
+    parts = directory.rstrip("/").split("/")
+    if any(part in (".", "..") for part in parts):
+        raise BadSession(f"session dir must not contain '.' or '..' components, got '{directory}'")
+    directory = directory.rstrip("/") or "/"
+    if os.path.basename(directory) != session_id:
+        raise BadSession(
+            f"the last component of session dir '{directory}' must equal the session id '{session_id}'"
+        )
+    if data_dir:
+        sessions_root = os.path.realpath(os.path.join(data_dir, "sessions"))
+        resolved = os.path.realpath(directory)
+        if not resolved.startswith(sessions_root + os.sep):
+            raise BadSession(
+                f"session dir '{directory}' must be inside {sessions_root} (BMCP_DATA/sessions)"
+            )
+    expect = raw.get("expect_checkpoint", False)
+    if expect is None:
+        expect = False
+    if not isinstance(expect, bool):
+        raise BadSession(f"expect_checkpoint must be a boolean, got {describe_value(expect)}")
+    return SessionContext(session_id, directory, expect)
+
+
+def checkpoint_name(counter, now=None):
+    """`<UTC yyyymmddTHHMMSSmmmZ>-<counter>.blend`; names sort chronologically.
+
+    The counter is zero-padded so two checkpoints of the same millisecond also
+    sort in the order they were written.
+    """
+    now = time.time() if now is None else now
+    seconds = int(now)
+    millis = int((now - seconds) * 1000)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(seconds))
+    return f"{stamp}{millis:03d}Z-{counter:06d}{CHECKPOINT_SUFFIX}"
+
+
+def list_checkpoints(checkpoint_dir):
+    """Checkpoint file paths, oldest first (empty when the folder does not exist)."""
+    try:
+        names = os.listdir(checkpoint_dir)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    names = sorted(n for n in names if n.endswith(CHECKPOINT_SUFFIX) and not n.startswith("."))
+    return [os.path.join(checkpoint_dir, name) for name in names]
+
+
+def newest_checkpoint(checkpoint_dir):
+    found = list_checkpoints(checkpoint_dir)
+    return found[-1] if found else None
+
+
+def prune_checkpoints(checkpoint_dir, keep):
+    """Delete all but the newest `keep` checkpoints; return the deleted paths."""
+    found = list_checkpoints(checkpoint_dir)
+    doomed = found[: max(0, len(found) - max(1, keep))]
+    for path in doomed:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+    return doomed

@@ -1,0 +1,237 @@
+"""Session residency: which session's scene is loaded, and its checkpoints.
+
+Blender holds ONE resident session at a time. Sessions are isolated by
+swapping whole .blend files: switching saves the resident session (if it has
+unsaved changes) and opens the newcomer's newest checkpoint, or a copy of the
+untouched startup scene (the template) for a session that has none.
+
+All methods run on Blender's main thread, between commands.
+"""
+
+import atexit
+import itertools
+import logging
+import os
+import shutil
+import tempfile
+import time
+import weakref
+from dataclasses import dataclass, field
+
+import bpy
+
+from . import session_context as rules
+from .registry import OpError
+from .settings import checkpoint_debounce, checkpoint_keep
+
+log = logging.getLogger("bmcp_addon")
+
+# The longest a change may wait for its checkpoint, in debounce periods, while
+# changes keep coming.
+MAX_DELAY_FACTOR = 5.0
+
+
+@dataclass
+class Resident:
+    id: str
+    dir: str
+    dirty: bool = False
+    first_change: float = None  # time.monotonic() of the oldest unsaved change
+    last_change: float = None
+    last_checkpoint: str = None
+    retry_at: float = None  # after a failed debounced save
+    # The connection that last spoke for this session; events go there.
+    connection: object = field(default=None, repr=False)
+
+    @property
+    def checkpoint_dir(self):
+        return os.path.join(self.dir, rules.CHECKPOINTS)
+
+
+@dataclass
+class Activation:
+    activated: bool
+    restored_from: str = None
+
+
+class SessionManager:
+    def __init__(self, on_checkpoint=None):
+        """on_checkpoint(connection, session_id, path): a checkpoint nobody asked
+        for in this request was written (debounce, or saved on switching away)."""
+        self.resident = None
+        self._on_checkpoint = on_checkpoint
+        self._counter = itertools.count(1)
+        self._template_dir = None
+        self._template = None
+        # Checkpoints written during the current request, by session id.
+        self.written = {}
+
+    # -- the template -------------------------------------------------------------
+
+    def save_template(self):
+        """Keep a copy of the scene as loaded now (the untouched startup file)."""
+        if self._template is not None:
+            return
+        self._template_dir = tempfile.mkdtemp(prefix="bmcp-template-")
+        path = os.path.join(self._template_dir, "template.blend")
+        bpy.ops.wm.save_as_mainfile(filepath=path, copy=True, compress=False)
+        self._template = path
+        # A GUI Blender may quit without unregistering the add-on.
+        atexit.register(self.discard_template)
+
+    def discard_template(self):
+        if self._template_dir is not None:
+            shutil.rmtree(self._template_dir, ignore_errors=True)
+        self._template_dir = self._template = None
+
+    def _open_template(self):
+        if self._template is None:
+            self.save_template()
+        # Open a throwaway copy: the loaded file's path is where a plain
+        # "save" would write, and that must never be the template itself.
+        fresh = os.path.join(self._template_dir, "fresh.blend")
+        shutil.copyfile(self._template, fresh)
+        bpy.ops.wm.open_mainfile(filepath=fresh, load_ui=False)
+
+    # -- activation ---------------------------------------------------------------
+
+    def enter(self, context, connection):
+        """Make `context`'s session resident (if it is not) before its request runs."""
+        resident = self.resident
+        if resident is not None and resident.id == context.id:
+            if resident.dir != context.dir:
+                raise OpError(
+                    "bad_session",
+                    f"session '{context.id}' is resident with dir '{resident.dir}', not '{context.dir}'",
+                )
+            resident.connection = _weak(connection)
+            return Activation(activated=False)
+        source = rules.newest_checkpoint(context.checkpoint_dir)
+        if source is None and context.expect_checkpoint:
+            raise OpError(
+                "checkpoint_missing",
+                f"session '{context.id}' expects a checkpoint but {context.checkpoint_dir} holds no .blend file",
+                dir=context.checkpoint_dir,
+            )
+        if resident is not None and resident.dirty:
+            path = self.checkpoint(reason="switch")
+            self._notify(resident, path)
+        if source is None:
+            self._open_template()
+        else:
+            try:
+                bpy.ops.wm.open_mainfile(filepath=source, load_ui=False)
+            except RuntimeError as exc:
+                # Blender keeps the scene it had; so does the residency.
+                reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
+                raise OpError(
+                    "checkpoint_corrupt",
+                    f"cannot open checkpoint {source} of session '{context.id}': {reason}",
+                    file=source,
+                ) from None
+        self.resident = Resident(context.id, context.dir, last_checkpoint=source, connection=_weak(connection))
+        return Activation(activated=True, restored_from=source)
+
+    # -- changes and checkpoints -----------------------------------------------------
+
+    def mark_dirty(self):
+        resident = self.resident
+        if resident is None:
+            return  # the startup scene (no session) is never checkpointed
+        now = time.monotonic()
+        if not resident.dirty:
+            resident.dirty = True
+            resident.first_change = now
+            resident.retry_at = None
+        resident.last_change = now
+
+    def checkpoint(self, reason="request"):
+        """Save the resident session now; return the new checkpoint's path."""
+        resident = self.resident
+        if resident is None:
+            raise OpError("no_session", "no session is resident; send a request with a session context first")
+        folder = resident.checkpoint_dir
+        name = rules.checkpoint_name(next(self._counter))
+        final = os.path.join(folder, name)
+        partial = final[: -len(rules.CHECKPOINT_SUFFIX)] + rules.PARTIAL_SUFFIX
+        try:
+            os.makedirs(folder, exist_ok=True)
+            bpy.ops.wm.save_as_mainfile(filepath=partial, copy=True, compress=False)
+            os.replace(partial, final)
+        except (OSError, RuntimeError) as exc:
+            _remove_quietly(partial)
+            raise OpError(
+                "checkpoint_failed", f"cannot write a checkpoint of session '{resident.id}' in {folder}: {exc}"
+            ) from None
+        resident.dirty = False
+        resident.first_change = resident.last_change = resident.retry_at = None
+        resident.last_checkpoint = final
+        self.written[resident.id] = final
+        rules.prune_checkpoints(folder, checkpoint_keep())
+        log.info("bmcp_addon: session %s checkpointed (%s) to %s", resident.id, reason, final)
+        return final
+
+    def checkpoint_on_request(self):
+        """session.checkpoint: save if dirty or never saved; -> (path, saved)."""
+        resident = self.resident
+        if resident is None:
+            raise OpError("no_session", "no session is resident; send a request with a session context first")
+        if resident.dirty or resident.last_checkpoint is None:
+            return self.checkpoint(), True
+        return resident.last_checkpoint, False
+
+    def release(self):
+        """Save if dirty, load the template, leave no session resident; -> path or None."""
+        resident = self.resident
+        if resident is None:
+            return None
+        path = self.checkpoint(reason="release") if resident.dirty else None
+        self._open_template()
+        self.resident = None
+        return path
+
+    def status(self):
+        resident = self.resident
+        return {
+            "resident": resident.id if resident else None,
+            "dirty": bool(resident and resident.dirty),
+            "last_checkpoint": resident.last_checkpoint if resident else None,
+        }
+
+    def tick(self):
+        """Idle task: write the debounced checkpoint when due; -> seconds until next due."""
+        resident = self.resident
+        if resident is None or not resident.dirty:
+            return None
+        now = time.monotonic()
+        debounce = checkpoint_debounce()
+        due = min(resident.last_change + debounce, resident.first_change + MAX_DELAY_FACTOR * debounce)
+        if resident.retry_at is not None:
+            due = max(due, resident.retry_at)
+        if now < due:
+            return due - now
+        try:
+            path = self.checkpoint(reason="debounce")
+        except OpError as exc:
+            log.error("bmcp_addon: %s", exc.message)
+            resident.retry_at = now + max(debounce, 1.0)
+            return resident.retry_at - now
+        self.written.pop(resident.id, None)  # not part of any request
+        self._notify(resident, path)
+        return None
+
+    def _notify(self, resident, path):
+        connection = resident.connection() if resident.connection else None
+        if self._on_checkpoint is not None:
+            self._on_checkpoint(connection, resident.id, path)
+
+
+def _weak(connection):
+    return weakref.ref(connection) if connection is not None else None
+
+
+def _remove_quietly(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass

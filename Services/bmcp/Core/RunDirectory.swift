@@ -1,0 +1,36 @@
+import Foundation
+
+/// `BMCP_DATA/run/`: the supervisor's pid file, one pid file per child and `status.json`, so
+/// `bmcp down` and `bmcp status` can find a running system. Logs go to `BMCP_DATA/logs/`.
+struct RunDirectory {
+    let data: URL
+    var folder: URL { data.appendingPathComponent("run", isDirectory: true) }
+    var logs: URL { data.appendingPathComponent("logs", isDirectory: true) }
+    var supervisorPID: URL { folder.appendingPathComponent("bmcp.pid") }
+    var status: URL { folder.appendingPathComponent("status.json") }
+
+    func pidFile(for name: String) -> URL { folder.appendingPathComponent("\(name).pid") }
+
+    func create() throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    }
+
+    func readPID(_ file: URL) -> Int32? {
+        (try? String(contentsOf: file, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    /// Children pid files left behind, by name.
+    func childPIDs() -> [String: Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        var pids: [String: Int32] = [:]
+        for name in names where name.hasSuffix(".pid") && name != "bmcp.pid" {
+            if let pid = readPID(folder.appendingPathComponent(name)) { pids[String(name.dropLast(4))] = pid }
+        }
+        return pids
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}

@@ -1,0 +1,59 @@
+# syntax=docker/dockerfile:1
+# The Blender worker of Blender MCP v2: Debian's Blender (headless) running the addon
+# (Addon/ at /opt/bmcp/Addon) plus the blender-bridge that serves it, started together by
+# blender-worker.sh. One container = one Blender + one bridge, so
+# `docker compose up --scale blender-bridge=N` gives N bridges, each with its own Blender.
+#
+#   docker build -f compose/blender-worker.Dockerfile -t blender-mcp/blender-worker .   (repo root)
+#
+# The build stage is a byte-for-byte copy of the one in swift.Dockerfile (Tests/Compose
+# checks it): BuildKit then builds the Swift code once for both images instead of
+# depending on the services image having been built first.
+
+# ---- build ------------------------------------------------------------------------------
+FROM swift:6.1-bookworm AS build
+RUN export DEBIAN_FRONTEND=noninteractive \
+    && apt-get -q update \
+    && apt-get -q install -y --no-install-recommends libzmq3-dev libsqlite3-dev pkg-config \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Package.resolved is not committed: the glob copies it when the checkout has one.
+COPY Package.* ./
+COPY Shared Shared
+COPY Services Services
+# SwiftPM checks that every declared target's folder exists, test targets included.
+COPY Tests Tests
+# .build lives in a cache mount shared by both Dockerfiles (locked: compose builds them in
+# parallel), so the executables and SwiftPM's resource bundles (prompt-service's
+# blender-mcp_PromptServiceCore.resources holds the prompt dictionary; Bundle.module
+# looks for it next to the executable) are copied out to /out in the same step.
+RUN --mount=type=cache,id=blender-mcp-swift-build,sharing=locked,target=/src/.build \
+    swift build -c release \
+    && bin="$(swift build -c release --show-bin-path)" \
+    && mkdir -p /out \
+    && for exe in session-broker log-writer prompt-service mcp-front blender-bridge bmcp; do \
+         cp "$bin/$exe" /out/ || exit 1; \
+       done \
+    && cp -R "$bin"/*.resources /out/ \
+    && ls -l /out
+# ---- end of build -----------------------------------------------------------------------
+
+# Debian bookworm's blender is 3.4.1, the version the addon's tests run against.
+FROM swift:6.1-bookworm-slim AS runtime
+RUN export DEBIAN_FRONTEND=noninteractive \
+    && apt-get -q update \
+    && apt-get -q install -y --no-install-recommends blender libzmq5 libsqlite3-0 procps \
+    && rm -rf /var/lib/apt/lists/*
+# Same user and /data ownership as the services image, so both can write the shared volume.
+RUN useradd --uid 10001 --user-group --create-home --home-dir /home/bmcp bmcp \
+    && mkdir -p /data \
+    && chown bmcp:bmcp /data
+COPY --from=build /out/blender-bridge /out/bmcp /opt/bmcp/bin/
+COPY Addon/serve.py /opt/bmcp/Addon/serve.py
+COPY Addon/bmcp_addon /opt/bmcp/Addon/bmcp_addon
+COPY --chmod=755 compose/blender-worker.sh /opt/bmcp/bin/blender-worker.sh
+ENV PATH=/opt/bmcp/bin:$PATH \
+    BMCP_ADDON_DIR=/opt/bmcp/Addon
+USER bmcp
+WORKDIR /home/bmcp
+CMD ["blender-worker.sh"]
