@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         // MARK: Shared
@@ -63,8 +64,12 @@ let package = Package(
 
         .target(
             name: "MCPFrontCore",
-            dependencies: ["ServiceKit", .product(name: "MCP", package: "swift-sdk")],
-            path: "Services/mcp-front/Core"
+            dependencies: [
+                "ServiceKit", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Services/mcp-front/Core",
+            resources: [.copy("Dashboard")]
         ),
         .executableTarget(name: "MCPFront", dependencies: ["MCPFrontCore"], path: "Services/mcp-front/Main"),
 

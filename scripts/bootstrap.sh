@@ -4,15 +4,22 @@
 # Installs only what is missing; says exactly what it cannot do.
 set -euo pipefail
 
+# With --tests also what only the test suite needs: headless Chromium and its driver for the
+# dashboard test, docker-compose (the client only) to validate compose/docker-compose.yml.
 missing=()
 pkg-config --exists libzmq 2>/dev/null || missing+=(libzmq3-dev pkg-config)
 command -v blender >/dev/null 2>&1 || [ -n "${BLENDER:-}" ] || missing+=(blender)
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb xauth)
+if [ "${1:-}" = "--tests" ]; then
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "bootstrap: installing ${missing[*]} with apt-get" >&2
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "bootstrap: no apt-get here. Install these yourself: libzmq (dev headers), Blender 3.4+, Xvfb; then run again." >&2
+  echo "bootstrap: no apt-get here. Install these yourself: ${missing[*]} (libzmq dev headers, Blender 3.4+, Xvfb; for the tests Chromium, chromedriver, docker-compose); then run again." >&2
   exit 1
 fi
 sudo=""

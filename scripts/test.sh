@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/bootstrap.sh
+scripts/bootstrap.sh --tests
 swift build
 swift test
 
@@ -13,4 +13,4 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 
 # Two runs: each suite has its own conftest module and root.
 .venv/bin/python -m pytest Addon/tests "$@"
-.venv/bin/python -m pytest Tests/DictionaryCheck Tests/EndToEnd "$@"
+.venv/bin/python -m pytest Tests/DictionaryCheck Tests/Compose Tests/EndToEnd "$@"

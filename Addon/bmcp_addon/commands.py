@@ -19,5 +19,6 @@ from . import (  # noqa: F401  (imported for their @registry.op side effect)
     ops_render,
     ops_scene,
     ops_sessions,
+    ops_snapshot,
 )
 from .ops_common import OpContext, blender_version, registry  # noqa: F401  (the package's op API)

@@ -163,3 +163,30 @@ def test_modifier_apply_bakes_geometry(client):
     assert blender_value(client, "len([m for m in bpy.data.meshes if m.users == 0])") == "0"
     error = error_of(client.request("modifier.apply", {"object": "Camera", "name": "x"}))
     assert error["code"] == "not_found"
+
+
+# -- scene.snapshot (state.json) -----------------------------------------------------
+
+
+def test_scene_snapshot_describes_every_object_for_state_json(client):
+    client.call("material.create", {"name": "Plaster", "base_color": [0.9, 0.9, 0.85, 1]})
+    client.call("material.assign", {"object": "Cube", "material": "Plaster"})
+    client.call("modifier.add", {"object": "Cube", "type": "BEVEL", "name": "Soft"})
+    client.call("object.transform", {"name": "Cube", "location": [1, 2, 3], "scale": [2, 1, 1]})
+    snapshot = client.call("scene.snapshot")
+    objects = {obj["name"]: obj for obj in snapshot["objects"]}
+    assert sorted(objects) == ["Camera", "Cube", "Light"]
+    cube = objects["Cube"]
+    assert cube["type"] == "MESH" and cube["location"] == pytest.approx([1, 2, 3])
+    assert cube["dimensions"] == pytest.approx([4, 2, 2])
+    assert cube["world_bounding_box"]["min"] == pytest.approx([-1, 1, 2])
+    assert cube["collection"] == "Collection" and cube["materials"] == ["Plaster"]
+    assert cube["modifiers"] == [{"name": "Soft", "type": "BEVEL"}]
+    assert snapshot["materials"] == [{"name": "Plaster", "base_color": pytest.approx([0.9, 0.9, 0.85, 1])}]
+    assert snapshot["counts"]["objects"] == 3 and snapshot["counts"]["by_type"] == {"CAMERA": 1, "LIGHT": 1, "MESH": 1}
+    assert snapshot["units"]["system"] == "METRIC" and snapshot["truncated"] is False
+
+
+def test_scene_snapshot_takes_no_params(client):
+    answer = client.request("scene.snapshot", {"objects": 3})
+    assert answer["type"] == "error" and "objects" in answer["error"]["message"]

@@ -26,6 +26,14 @@ public struct Setting: Sendable {
         return defaultValue
     }
 
+    /// The flag's or the environment's value, nil when neither is given (the default is
+    /// then not implied).
+    public func explicit(_ flagValue: String?, environment env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let flagValue { return flagValue }
+        if let fromEnv = env[environment], !fromEnv.isEmpty { return fromEnv }
+        return nil
+    }
+
     /// The value as a positive number of seconds.
     public func seconds(_ flagValue: String?) throws -> Duration {
         let raw = resolve(flagValue)
@@ -81,6 +89,18 @@ public enum Settings {
     public static let sessionLease = Setting(
         flag: "session-lease", environment: "BMCP_SESSION_LEASE", defaultValue: "300",
         summary: "seconds a client's attachment to a session holds without a command from it")
+    public static let http = Setting(
+        flag: "http", environment: "BMCP_HTTP", defaultValue: "127.0.0.1:8765",
+        summary: "serve MCP (Streamable HTTP at /mcp), the HTTP API and the dashboard on host:port instead of stdio; `bmcp up` uses the default")
+    public static let token = Setting(
+        flag: "token", environment: "BMCP_TOKEN", defaultValue: "",
+        summary: "bearer token HTTP clients must send; required when --http binds beyond loopback")
+    public static let allowedOrigins = Setting(
+        flag: "allowed-origins", environment: "BMCP_ALLOWED_ORIGINS", defaultValue: "",
+        summary: "comma-separated browser origins allowed besides loopback and the server's own host")
+    public static let httpMaxBody = Setting(
+        flag: "http-max-body", environment: "BMCP_HTTP_MAX_BODY", defaultValue: "4194304",
+        summary: "largest HTTP request body in bytes; larger ones get 413")
     public static let logLevel = Setting(
         flag: "log-level", environment: "BMCP_LOG_LEVEL", defaultValue: "info",
         summary: "trace, debug, info, notice, warning, error or critical")

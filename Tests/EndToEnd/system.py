@@ -159,3 +159,16 @@ class System:
 
     def broker_log(self) -> str:
         return self.processes["session-broker"].text()
+
+
+class HTTPFront:
+    """`mcp-front --http 127.0.0.1:0` beside a running System; `url` is where it listens."""
+
+    def __init__(self, system: System, *args: str, name: str = "mcp-front-http", env: dict[str, str] | None = None):
+        self.process = Process(name, [str(system.bin / "mcp-front"), "--http", "127.0.0.1:0", *args],
+                               {**system.env, **(env or {})}, system.logs)
+        system.processes[name] = self.process
+        self.url = self.process.wait_for_line("BMCP_HTTP_READY", timeout=30).split()[-1]
+
+    def stop(self) -> int:
+        return self.process.stop()

@@ -78,7 +78,7 @@ import Testing
         let data = temporaryData()
         let files = try SessionFiles(dataDirectory: data)
         #expect(throws: BusError.self) { _ = try files.record(command(1, session: id)) }
-        #expect(throws: BusError.self) { _ = try files.read(id, file: "command.log", tail: nil) }
+        #expect(throws: BusError.self) { _ = try files.read(id, file: "command.log") }
         #expect(!FileManager.default.fileExists(atPath: "\(data)/escape"))
     }
 
@@ -86,12 +86,17 @@ import Testing
         let data = temporaryData()
         let files = try SessionFiles(dataDirectory: data)
         for seq in 1...5 { _ = try files.record(command(UInt64(seq))) }
-        let tail = try files.read("s-1", file: "command.log", tail: 2)
+        let tail = try files.read("s-1", file: "command.log", window: .init(tail: 2))
         #expect(tail["truncated"] == true)
         #expect(tail["content"]?.stringValue?.split(separator: "\n").count == 2)
         #expect(tail["content"]?.stringValue?.contains("\"seq\":5") == true)
+        let page = try files.read("s-1", file: "command.log", window: .init(offset: 1, limit: 2))
+        let lines = page["content"]?.stringValue?.split(separator: "\n") ?? []
+        #expect(lines.count == 2 && lines[0].contains("\"seq\":2") && lines[1].contains("\"seq\":3"))
+        #expect(page["lines"] == 5)
+        #expect(throws: BusError.self) { _ = try files.read("s-1", file: "render.png") }  // none rendered yet
         do {
-            _ = try files.read("s-1", file: "../../etc/passwd", tail: nil)
+            _ = try files.read("s-1", file: "../../etc/passwd")
             Issue.record("read an arbitrary file")
         } catch {
             #expect(error.message.contains("must be one of"))

@@ -273,7 +273,8 @@ public final class LogWriter {
             guard let file = params["file"]?.stringValue else {
                 throw BusError(code: ErrorCode.badParams, message: "logs.read: missing required param 'file' (a string)")
             }
-            return try files.read(session, file: file, tail: params["tail"]?.intValue.map { Int(clamping: $0) })
+            func count(_ name: String) -> Int? { params[name]?.intValue.map { Int(clamping: $0) } }
+            return try files.read(session, file: file, window: .init(tail: count("tail"), offset: count("offset"), limit: count("limit")))
         }
         queries.handle(Op.logsSessions) { [unowned self] _ in
             ["sessions": .array(files.sessionIDs().map(JSONValue.string))]

@@ -159,25 +159,49 @@ final class SessionFiles {
         ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter(Self.isValidSessionID).sorted()
     }
 
-    func read(_ session: String, file name: String, tail: Int?) throws(BusError) -> JSONValue {
-        guard Self.readable.contains(name) else {
+    /// A page of lines: the last `tail`, or `limit` from line `offset` (0-based).
+    struct LineWindow: Sendable {
+        var tail: Int?
+        var offset: Int?
+        var limit: Int?
+    }
+
+    /// The latest render is read as `render.png` (base64, its bytes are not text).
+    static let renderFile = "render.png"
+
+    func read(_ session: String, file name: String, window: LineWindow = .init()) throws(BusError) -> JSONValue {
+        guard Self.readable.contains(name) || name == Self.renderFile else {
             throw BusError(code: ErrorCode.badParams,
-                           message: "logs.read: param 'file' must be one of \(Self.readable.sorted().joined(separator: ", ")), got \"\(name)\"")
+                           message: "logs.read: param 'file' must be one of \((Self.readable.sorted() + [Self.renderFile]).joined(separator: ", ")), got \"\(name)\"")
         }
-        let file = try folder(session).appendingPathComponent(name)
+        let path = name == Self.renderFile ? "renders/latest.png" : name
+        let file = try folder(session).appendingPathComponent(path)
         guard let data = try? Data(contentsOf: file) else {
             throw BusError(code: "not_found", message: "session '\(session)' has no \(name) yet")
         }
+        if name == Self.renderFile {
+            return ["session_id": .string(session), "file": .string(name), "content": .string(data.base64EncodedString()),
+                    "encoding": "base64", "bytes": .int(Int64(data.count))]
+        }
         var text = String(decoding: data, as: UTF8.self)
         var truncated = false
-        if let tail, tail > 0 {
+        var lineCount: Int?
+        if window.tail != nil || window.offset != nil || window.limit != nil {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             let body = lines.last == "" ? lines.dropLast() : lines[...]
-            truncated = body.count > tail
-            text = body.suffix(tail).joined(separator: "\n") + (body.isEmpty ? "" : "\n")
+            let picked: ArraySlice<Substring>
+            if let tail = window.tail, tail > 0 {
+                picked = body.suffix(tail)
+            } else {
+                picked = body.dropFirst(max(0, window.offset ?? 0)).prefix(max(0, window.limit ?? Int.max))
+            }
+            truncated = picked.count < body.count
+            lineCount = body.count
+            text = picked.joined(separator: "\n") + (picked.isEmpty ? "" : "\n")
         }
         return ["session_id": .string(session), "file": .string(name), "content": .string(text),
-                "bytes": .int(Int64(data.count)), "truncated": .bool(truncated)]
+                "bytes": .int(Int64(data.count)), "truncated": .bool(truncated),
+                "lines": lineCount.map { .int(Int64($0)) } ?? .null]
     }
 
     func readJSON(_ session: String, file name: String) -> JSONValue? {

@@ -44,8 +44,8 @@ enum BlenderTools {
             format: { result in "Code executed successfully: \(result["result"]?.stringValue ?? "")" }),
     ]
 
-    /// Every scene tool: the V1 set and the real-scale building tools.
-    static let scene: [BlenderTool] = all + ArchitectureTools.all
+    /// Every scene tool: the V1 set, the scene editing tools and the real-scale building tools.
+    static let scene: [BlenderTool] = all + SceneTools.all + ArchitectureTools.all
 
     static let byName: [String: BlenderTool] = Dictionary(uniqueKeysWithValues: scene.map { ($0.name, $0) })
 

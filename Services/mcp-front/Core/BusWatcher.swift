@@ -3,34 +3,80 @@ import Foundation
 import ServiceKit
 import ZeroMQ
 
-/// mcp-front's ear on the event bus: a SUB socket on its own loop thread, passing the events
-/// it cares about (a session file changed, the prompt dictionary reloaded) to async code.
+/// mcp-front's ear on the event bus: a SUB socket on its own loop thread, fanning events out
+/// to async listeners (MCP notifications, the HTTP API's `/api/events` streams). A listener
+/// that falls behind loses its oldest events, never blocks the socket thread or the others.
 final class BusWatcher: @unchecked Sendable {
     private let loop: SocketLoop
-    private let continuation: AsyncStream<Envelope>.Continuation
-    let events: AsyncStream<Envelope>
+    private let lock = NSLock()
+    private var listeners: [UUID: Listener] = [:]
+    private var closed = false
 
-    /// Subscribes to topics starting with `prefixes`, passing on events named in `names`.
-    init(endpoint: String, prefixes: [String], names: Set<String>) throws {
-        (events, continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
+    private struct Listener {
+        let accepts: @Sendable (Envelope) -> Bool
+        let continuation: AsyncStream<Envelope>.Continuation
+    }
+
+    /// Subscribes to topics starting with `prefixes`.
+    init(endpoint: String, prefixes: [String]) throws {
         loop = try SocketLoop(name: "mcp-front.events")
-        let continuation = continuation
-        loop.start { loop in
+        loop.start { [self] loop in
             let socket = try loop.makeSocket(.sub)
             for prefix in prefixes { try socket.set(.subscribe(Data(prefix.utf8))) }
             try socket.connect(endpoint)
             let codec = EnvelopeCodec()
-            loop.watch(socket) {
+            loop.watch(socket) { [self] in
                 while let frames = try socket.receive(dontWait: true) {
-                    guard let payload = frames.last, let event = try? codec.decode(payload), names.contains(event.op ?? "") else { continue }
-                    continuation.yield(event)
+                    guard let payload = frames.last, let event = try? codec.decode(payload) else { continue }
+                    deliver(event)
                 }
             }
         }
     }
 
+    /// Events named in `names` (all when nil) for session `session` (all when nil), until the
+    /// consumer stops iterating.
+    func events(names: Set<String>? = nil, session: String? = nil, buffer: Int = 1000) -> AsyncStream<Envelope> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self, bufferingPolicy: .bufferingNewest(buffer))
+        let id = UUID()
+        let listener = Listener(
+            accepts: { event in
+                (names?.contains(event.op ?? "") ?? true) && (session == nil || event.session == session)
+            },
+            continuation: continuation)
+        let added = lock.withLock { () -> Bool in
+            guard !closed else { return false }
+            listeners[id] = listener
+            return true
+        }
+        if !added { continuation.finish() }
+        continuation.onTermination = { [weak self] _ in
+            guard let self else { return }
+            _ = self.lock.withLock { self.listeners.removeValue(forKey: id) }
+        }
+        return stream
+    }
+
+    var listenerCount: Int { lock.withLock { listeners.count } }
+
+    private func deliver(_ event: Envelope) {
+        let targets = lock.withLock { listeners.values.filter { $0.accepts(event) } }
+        for listener in targets { listener.continuation.yield(event) }
+    }
+
+    /// Ends every listener's stream (and refuses new ones), e.g. so open HTTP event streams
+    /// let a graceful shutdown finish.
+    func finishListeners() {
+        let all = lock.withLock { () -> [Listener] in
+            closed = true
+            defer { listeners.removeAll() }
+            return Array(listeners.values)
+        }
+        for listener in all { listener.continuation.finish() }
+    }
+
     func shutdown() async {
-        continuation.finish()
+        finishListeners()
         loop.stop()
         try? await loop.finished()
     }

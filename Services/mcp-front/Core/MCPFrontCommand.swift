@@ -6,7 +6,7 @@ import ServiceKit
 public struct MCPFrontCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mcp-front",
-        abstract: "The Blender MCP v2 server. MCP clients start it and speak MCP on its stdin/stdout; logs go to stderr.")
+        abstract: "The Blender MCP v2 server. MCP clients start it and speak MCP on its stdin/stdout; with --http it serves MCP over Streamable HTTP, the HTTP API and the dashboard instead. Logs go to stderr.")
 
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var events: EventBusOptions
@@ -19,6 +19,14 @@ public struct MCPFrontCommand: AsyncParsableCommand {
     var requestTimeout: String?
     @Option(help: "Session to work in from the start: attached, or created with this id (default: a new session on first use)")
     var session: String?
+    @Option(name: .customLong(Settings.http.flag), help: Settings.http.help)
+    var http: String?
+    @Option(name: .customLong(Settings.token.flag), help: Settings.token.help)
+    var token: String?
+    @Option(name: .customLong(Settings.allowedOrigins.flag), help: Settings.allowedOrigins.help)
+    var allowedOrigins: String?
+    @Option(name: .customLong(Settings.httpMaxBody.flag), help: Settings.httpMaxBody.help)
+    var httpMaxBody: String?
 
     public init() {}
 
@@ -28,7 +36,23 @@ public struct MCPFrontCommand: AsyncParsableCommand {
             brokerEndpoint: broker.clients, logsEndpoint: Settings.logs.resolve(logs),
             promptsEndpoint: Settings.prompts.resolve(prompts), eventsOutEndpoint: events.output,
             requestTimeout: try Settings.requestTimeout.seconds(requestTimeout),
-            session: session)
+            session: session, http: try httpSettings())
         try await ServiceRunner.run([MCPFront(configuration: configuration, logger: logger)], logger: logger)
+    }
+
+    /// HTTP settings when --http or BMCP_HTTP asks for HTTP; nil means stdio.
+    func httpSettings() throws -> HTTPFront.Settings? {
+        guard let address = Settings.http.explicit(http) else { return nil }
+        let rawLimit = Settings.httpMaxBody.resolve(httpMaxBody)
+        guard let limit = Int(rawLimit), limit > 0 else {
+            throw ValidationError("--\(Settings.httpMaxBody.flag) must be a positive number of bytes, got '\(rawLimit)'")
+        }
+        let origins = Settings.allowedOrigins.resolve(allowedOrigins).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        do {
+            return try HTTPFront.Settings(address: address, token: Settings.token.explicit(token),
+                                          allowedOrigins: Set(origins.filter { !$0.isEmpty }), maxBody: limit)
+        } catch let error as HTTPFront.SettingsError {
+            throw ValidationError(error.description)
+        }
     }
 }

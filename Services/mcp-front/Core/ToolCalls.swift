@@ -16,7 +16,15 @@ struct ToolCalls: Sendable {
         name: "session_id", kind: .string, required: false,
         description: "Session to act in (default: this connection's current session; one is created on first use)")
 
-    func scene(_ tool: BlenderTool, arguments: [String: Value]?) async -> CallTool.Result {
+    /// Runs the tool called `name`, whichever kind it is.
+    func call(_ name: String, arguments: [String: Value]?, progress: ToolProgress = .none) async throws -> CallTool.Result {
+        if let tool = BlenderTools.byName[name] { return await scene(tool, arguments: arguments, progress: progress) }
+        if let tool = SessionTools.byName[name] { return await session(tool, arguments: arguments) }
+        if let result = await extra(name, arguments: arguments) { return result }
+        throw MCPError.invalidParams("unknown tool '\(name)'; tools are \(MCPHandlers.tools.map(\.name).joined(separator: ", "))")
+    }
+
+    func scene(_ tool: BlenderTool, arguments: [String: Value]?, progress: ToolProgress = .none) async -> CallTool.Result {
         do {
             var arguments = arguments ?? [:]
             let explicit = try [Self.sessionArgument].validate(
@@ -25,9 +33,21 @@ struct ToolCalls: Sendable {
             let session = try await connection.resolve(explicit: explicit, broker: broker, timeout: timeout)
             var request = Envelope.request(op: tool.op, session: session, params: tool.params(checked), source: connection.client)
             request.meta = ["tool": .string(tool.name)]
+            await progress.report(1, of: 2, "\(tool.name): sent to Blender (session \(session))")
             let answer = try await broker.send(request, timeout: timeout)
+            await progress.report(2, of: 2, "\(tool.name): \(answer.kind == .reply ? "done" : "failed")")
             guard answer.kind == .reply else { return Self.failure(answer.error) }
-            return Self.text(tool.format(answer.result ?? .null) + Self.note(answer.meta?["session"], session: session))
+            let result = answer.result ?? .null
+            let note = Self.note(answer.meta?["session"], session: session)
+            // A render comes back as an image the client can show, with its facts beside it.
+            if let image = result["base64"]?.stringValue, case .object(var facts) = result {
+                facts["base64"] = nil
+                return CallTool.Result(content: [
+                    .image(data: image, mimeType: "image/\(result["format"]?.stringValue ?? "png")", annotations: nil, _meta: nil),
+                    .text(text: BlenderTools.prettyJSON(.object(facts)) + note, annotations: nil, _meta: nil),
+                ])
+            }
+            return Self.text(tool.format(result) + note)
         } catch let error as ArgumentError {
             return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
         } catch {

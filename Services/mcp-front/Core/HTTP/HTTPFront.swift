@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// mcp-front over HTTP (Hummingbird): MCP Streamable HTTP at `/mcp`, the JSON API under
+/// `/api`, the dashboard at `/`.
+public struct HTTPFront: Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        /// Required on every request but the dashboard's files when set; must be set for a
+        /// non-loopback bind.
+        public var token: String?
+        public var allowedOrigins: Set<String>
+        public var maxBody: Int
+
+        /// `host:port`, `[v6]:port` or `:port` (all interfaces are never implied: `:port` is loopback).
+        public init(address: String, token: String?, allowedOrigins: Set<String>, maxBody: Int) throws {
+            guard let split = address.lastIndex(of: ":"), let port = Int(address[address.index(after: split)...]),
+                  (0...65535).contains(port) else {
+                throw SettingsError("--http must be host:port (e.g. 127.0.0.1:8765), got '\(address)'")
+            }
+            var host = String(address[..<split])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            self.host = host.isEmpty ? "127.0.0.1" : host
+            self.port = port
+            self.token = token.flatMap { $0.isEmpty ? nil : $0 }
+            self.allowedOrigins = allowedOrigins
+            self.maxBody = maxBody
+            if !isLoopback, self.token == nil {
+                throw SettingsError("--http \(address) listens beyond this machine: set a bearer token with --token or BMCP_TOKEN")
+            }
+        }
+
+        public var isLoopback: Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        }
+    }
+
+    public struct SettingsError: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    let settings: Settings
+    let backend: MCPBackend
+    let logger: Logger
+
+    func run() async throws {
+        let sessions = MCPHTTPSessions(backend: backend, logger: logger)
+        let streams = SSEStreams()
+        let router = Router()
+        let maxBody = settings.maxBody
+        router.add(middleware: AccessMiddleware(access: HTTPAccess(token: settings.token, allowedOrigins: settings.allowedOrigins),
+                                                maxBody: maxBody))
+        for method in [HTTPRequest.Method.post, .get, .delete] {
+            router.on("mcp", method: method) { request, _ in
+                let body = method == .post ? Data(buffer: try await request.body.collect(upTo: maxBody)) : nil
+                return MCPHTTPBridge.response(await sessions.handle(MCPHTTPBridge.request(request, body: body)), streams: streams)
+            }
+        }
+        HTTPAPI(backend: backend, streams: streams, maxBody: maxBody).register(on: router)
+        DashboardFiles.register(on: router)
+
+        let logger = logger
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "blender-mcp"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let url = "http://\(channel.localAddress?.ipAddress ?? "127.0.0.1"):\(port)"
+                // A line launchers and tests wait for; the port is the real one when 0 was asked.
+                FileHandle.standardError.write(Data("BMCP_HTTP_READY \(url)\n".utf8))
+                logger.info("mcp-front serving MCP at \(url)/mcp, the API at \(url)/api and the dashboard at \(url)/")
+            },
+            logger: logger)
+        let sweeper = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                await sessions.sweep()
+            }
+        }
+        defer { sweeper.cancel() }
+        // Open SSE streams would hold a graceful shutdown forever: end them first.
+        try await withGracefulShutdownHandler {
+            try await app.run()
+        } onGracefulShutdown: {
+            streams.finishAll()
+            Task { await sessions.endAll() }
+        }
+        await sessions.endAll()
+    }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        self.init(buffer.readableBytesView)
+    }
+}

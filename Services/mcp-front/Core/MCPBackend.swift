@@ -1,0 +1,100 @@
+import BusMessages
+import Foundation
+import Logging
+import MCP
+import ServiceKit
+
+/// What every MCP connection of this process shares: the query sockets to the broker,
+/// log-writer and prompt-service, and the event bus. Each connection (the one stdio
+/// client, or each Streamable HTTP session) gets its own `Server` from `makeServer`, with
+/// its own current session and resource subscriptions.
+final class MCPBackend: Sendable {
+    let broker: RequestClient
+    let logs: RequestClient
+    let prompts: RequestClient
+    let bus: BusWatcher
+    let requestTimeout: Duration
+    let servers = LiveServers()
+    private let relay: Task<Void, Never>
+
+    init(configuration: MCPFront.Configuration) throws {
+        broker = try RequestClient(endpoint: configuration.brokerEndpoint)
+        logs = try RequestClient(endpoint: configuration.logsEndpoint, peer: "log-writer")
+        prompts = try RequestClient(endpoint: configuration.promptsEndpoint, peer: "prompt-service")
+        bus = try BusWatcher(endpoint: configuration.eventsOutEndpoint, prefixes: ["session/", "service/"])
+        requestTimeout = configuration.requestTimeout
+        relay = Task { [servers, bus] in await servers.relay(bus.events(names: [EventName.logUpdated, EventName.promptsChanged])) }
+    }
+
+    /// The tool calls of one connection working in `connection`'s current session.
+    func toolCalls(for connection: ConnectionSession) -> ToolCalls {
+        ToolCalls(broker: broker, logs: logs, connection: connection, timeout: requestTimeout,
+                  prompts: ArchitecturePrompts(prompts: prompts, timeout: .seconds(10)))
+    }
+
+    /// A new MCP server for one connection, registered for bus notifications until `retire`.
+    func makeServer(connection: ConnectionSession) async -> Server {
+        let server = Server(
+            name: "blender-mcp", version: MCPFront.version,
+            instructions: "Model in Blender through durable, logged sessions. Start with get_scene_info; architecture prompts give real dimensions.",
+            capabilities: .init(
+                completions: .init(),
+                prompts: .init(listChanged: true),
+                resources: .init(subscribe: true, listChanged: false),
+                tools: .init(listChanged: false)))
+        let resources = SessionResources(logs: logs, timeout: .seconds(10))
+        await MCPHandlers(calls: toolCalls(for: connection), resources: resources).register(on: server)
+        await servers.add(server, resources: resources)
+        return server
+    }
+
+    /// Forgets `server` and lets another client take its session over at once rather than
+    /// after the lease.
+    func retire(_ server: Server, connection: ConnectionSession) async {
+        await servers.remove(server)
+        if let current = await connection.id {
+            _ = try? await broker.send(.request(op: Op.sessionDetach, params: ["session_id": .string(current)],
+                                                source: connection.client), timeout: .seconds(2))
+        }
+    }
+
+    func shutdown() async {
+        relay.cancel()
+        await bus.shutdown()
+        for client in [broker, logs, prompts] { await client.shutdown() }
+    }
+}
+
+/// The servers of live connections, so bus events reach each one as MCP notifications.
+actor LiveServers {
+    private var entries: [ObjectIdentifier: (server: Server, resources: SessionResources)] = [:]
+
+    var count: Int { entries.count }
+
+    func add(_ server: Server, resources: SessionResources) {
+        entries[ObjectIdentifier(server)] = (server, resources)
+    }
+
+    func remove(_ server: Server) {
+        entries[ObjectIdentifier(server)] = nil
+    }
+
+    /// A subscribed session file changed → `resources/updated` to that subscriber; the
+    /// prompt dictionary was reloaded → `prompts/list_changed` to everyone.
+    func relay(_ events: AsyncStream<Envelope>) async {
+        for await event in events {
+            for (server, resources) in entries.values {
+                switch event.op {
+                case EventName.logUpdated:
+                    guard let session = event.session, let file = event.params?["file"]?.stringValue,
+                          let uri = await resources.updated(session: session, file: file) else { continue }
+                    try? await server.notify(ResourceUpdatedNotification.message(.init(uri: uri)))
+                case EventName.promptsChanged:
+                    try? await server.notify(PromptListChangedNotification.message())
+                default:
+                    break
+                }
+            }
+        }
+    }
+}

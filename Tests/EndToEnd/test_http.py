@@ -1,0 +1,227 @@
+"""mcp-front over HTTP, for real: MCP Streamable HTTP with the official Python client (progress,
+a dropped SSE stream resumed with Last-Event-ID), the JSON API, and bad input answered with the
+right status and a JSON error body."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import anyio
+import httpx2
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.message import ClientMessageMetadata
+from mcp import types
+
+from proxy import CuttableProxy
+from system import HTTPFront
+
+pytestmark = pytest.mark.anyio
+
+CUBE = "import bpy\nbpy.ops.wm.read_homefile(use_empty=True)\nbpy.ops.mesh.primitive_cube_add(size=2)\nprint(len(bpy.data.objects))"
+
+
+@pytest.fixture
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture(scope="module")
+def front(system):
+    running = HTTPFront(system)
+    yield running
+    assert running.stop() == 0, running.process.text()
+
+
+def text_of(result) -> str:
+    return "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
+
+
+async def test_initialize_list_tools_and_a_call_with_progress(front):
+    async with streamable_http_client(front.url + "/mcp") as (read, write):
+        async with ClientSession(read, write) as client:
+            await client.initialize()
+            names = {tool.name for tool in (await client.list_tools()).tools}
+            assert {"get_scene_info", "execute_blender_code", "create_session", "create_wall"} <= names
+
+            progress = []
+
+            async def on_progress(value, total, message):
+                progress.append((value, total, message))
+
+            result = await client.call_tool("execute_blender_code", {"code": CUBE}, progress_callback=on_progress)
+            assert not result.is_error, text_of(result)
+            assert text_of(result).strip().endswith("1")
+            info = await client.call_tool("get_object_info", {"object_name": "Cube"})
+            assert json.loads(text_of(info))["dimensions"] == [2.0, 2.0, 2.0]
+            with anyio.fail_after(10):  # progress travels on the GET stream; a safety net, not a timing check
+                while len(progress) < 2:
+                    await anyio.sleep(0.02)
+            assert [(value, total) for value, total, _ in progress] == [(1, 2), (2, 2)]
+            assert "sent to Blender" in progress[0][2] and "done" in progress[1][2]
+
+
+async def test_a_dropped_sse_stream_is_resumed_with_last_event_id(front):
+    port = int(front.url.rsplit(":", 1)[1])
+    proxy = CuttableProxy(("127.0.0.1", port))
+    try:
+        async with streamable_http_client(f"http://127.0.0.1:{proxy.port}/mcp") as (read, write):
+            async with ClientSession(read, write) as client:
+                await client.initialize()
+                primed = anyio.Event()
+
+                async def on_token(token):
+                    primed.set()
+
+                request = types.CallToolRequest(params=types.CallToolRequestParams(
+                    name="execute_blender_code", arguments={"code": "import time\ntime.sleep(2)\nprint('slept well')"}))
+                outcome = {}
+
+                async def call():
+                    outcome["result"] = await client.send_request(
+                        request, types.CallToolResult, metadata=ClientMessageMetadata(on_resumption_token_update=on_token))
+
+                async with anyio.create_task_group() as group:
+                    group.start_soon(call)
+                    with anyio.fail_after(30):
+                        await primed.wait()
+                    proxy.cut()  # the POST's SSE stream dies mid-call, as on a network drop
+                assert "slept well" in text_of(outcome["result"])
+        resumed = [r for r in proxy.requests if r.startswith(b"GET ") and b"last-event-id" in r.lower()]
+        assert resumed, "the client never reconnected with Last-Event-ID"
+    finally:
+        proxy.close()
+
+
+async def test_an_unknown_mcp_session_is_404_and_delete_ends_a_session(front):
+    async with httpx2.AsyncClient() as http:
+        headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json",
+                   "Mcp-Session-Id": "no-such-session", "MCP-Protocol-Version": "2025-11-25"}
+        answer = await http.post(front.url + "/mcp", headers=headers, content=b'{"jsonrpc":"2.0","id":1,"method":"tools/list"}')
+        assert answer.status_code == 404
+        assert "no-such-session" in answer.json()["error"]["message"]
+        missing = await http.post(front.url + "/mcp", headers={k: v for k, v in headers.items() if k != "Mcp-Session-Id"},
+                                  content=b'{"jsonrpc":"2.0","id":1,"method":"tools/list"}')
+        assert missing.status_code == 400 and "session-id header" in missing.json()["error"]["message"].lower()
+
+
+# ---------------------------------------------------------------------------------- HTTP API
+
+
+def api(front, method, path, **kwargs):
+    response = httpx2.request(method, front.url + path, timeout=60, **kwargs)
+    return response
+
+
+def test_api_sessions_tools_log_state_design_and_render(front):
+    created = api(front, "POST", "/api/sessions", json={"name": "api house"})
+    assert created.status_code == 201, created.text
+    session = created.json()["session_id"]
+    listed = api(front, "GET", "/api/sessions").json()["sessions"]
+    assert session in [s["session_id"] for s in listed]
+    assert api(front, "GET", f"/api/sessions/{session}").json()["name"] == "api house"
+
+    ran = api(front, "POST", f"/api/sessions/{session}/tools/execute_blender_code", json={"code": CUBE})
+    assert ran.status_code == 200 and not ran.json()["is_error"], ran.text
+    rendered = api(front, "POST", f"/api/sessions/{session}/tools/render_image", json={"width": 64, "height": 48})
+    assert rendered.status_code == 200, rendered.text
+
+    def logged():
+        page = api(front, "GET", f"/api/sessions/{session}/log?offset=0&limit=10").json()
+        return page if page.get("total", 0) >= 2 else None
+
+    from system import wait_for
+    page = wait_for(logged, 30, "both commands in command.log", interval=0.1)
+    assert [c["tool"] for c in page["commands"]][:2] == ["execute_blender_code", "render_image"]
+    assert api(front, "GET", f"/api/sessions/{session}/log?offset=1&limit=1").json()["commands"][0]["tool"] == "render_image"
+
+    state = wait_for(lambda: (lambda r: r.json() if r.status_code == 200 else None)(api(front, "GET", f"/api/sessions/{session}/state")),
+                     30, "state.json", interval=0.1)
+    assert "Cube" in [o["name"] for o in state["scene"]["objects"]]
+    design = wait_for(lambda: (lambda r: r.text if r.status_code == 200 and "Cube" in r.text else None)(
+        api(front, "GET", f"/api/sessions/{session}/design")), 30, "design.md naming the cube", interval=0.1)
+    assert design.startswith("# ")
+    png = wait_for(lambda: (lambda r: r if r.status_code == 200 else None)(api(front, "GET", f"/api/sessions/{session}/render")),
+                   30, "the latest render", interval=0.1)
+    assert png.headers["content-type"] == "image/png" and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+    instances = api(front, "GET", "/api/instances").json()["instances"]
+    assert instances and instances[0]["sessions"] >= 1
+    health = api(front, "GET", "/api/health").json()
+    assert set(health) >= {"session-broker", "log-writer", "prompt-service", "mcp-front"}
+    closed = api(front, "DELETE", f"/api/sessions/{session}")
+    assert closed.status_code == 200 and api(front, "GET", f"/api/sessions/{session}").json()["state"] == "closed"
+
+
+def test_api_events_stream_a_sessions_commands(front):
+    session = api(front, "POST", "/api/sessions", json={"name": "events"}).json()["session_id"]
+    seen = []
+    with httpx2.stream("GET", front.url + f"/api/events?session={session}", timeout=60) as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        lines = stream.iter_lines()
+        assert next(lines).startswith("retry:")
+        api(front, "POST", f"/api/sessions/{session}/tools/get_scene_info", json={})
+        for line in lines:
+            if line.startswith("data: "):
+                event = json.loads(line[len("data: "):])
+                assert event["session"] == session
+                seen.append(event["op"])
+                if event["op"] == "command.completed":
+                    break
+    assert "command.completed" in seen
+
+
+def error_of(response, status, code):
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()["error"]
+    assert body["code"] == code and body["message"], body
+    return body["message"]
+
+
+def test_bad_input_gets_the_right_status_and_a_json_error(front):
+    assert "evil.example" in error_of(api(front, "GET", "/api/sessions", headers={"Origin": "http://evil.example"}), 403, "origin_not_allowed")
+    assert api(front, "GET", "/api/sessions", headers={"Origin": "http://localhost:3000"}).status_code == 200
+    assert "s-nope" in error_of(api(front, "GET", "/api/sessions/s-nope"), 404, "unknown_session")
+    error_of(api(front, "POST", "/api/sessions", content=b"x" * (5 * 1024 * 1024),
+                 headers={"Content-Type": "application/json"}), 413, "body_too_large")
+    assert "JSON" in error_of(api(front, "POST", "/api/sessions", content=b"{nope", headers={"Content-Type": "application/json"}), 400, "bad_json")
+    assert "colour" in error_of(api(front, "POST", "/api/sessions", json={"colour": "red"}), 400, "bad_params")
+    assert "limit" in error_of(api(front, "GET", "/api/sessions/s-x/log?limit=0"), 400, "bad_params")
+    assert "unknown_tool" == api(front, "POST", "/api/sessions/s-x/tools/fly", json={}).json()["error"]["code"]
+    bad_argument = api(front, "POST", "/api/sessions/s-x/tools/get_object_info", json={"object_name": 7})
+    assert bad_argument.status_code == 422 and "object_name" in bad_argument.json()["text"]
+    error_of(api(front, "GET", "/nowhere"), 404, "not_found")
+
+
+def test_a_token_is_required_when_set_and_for_non_loopback_binds(system):
+    secured = HTTPFront(system, "--token", "s3cret", name="mcp-front-token")
+    try:
+        assert "token" in error_of(api(secured, "GET", "/api/sessions"), 401, "token_required")
+        error_of(api(secured, "GET", "/api/sessions", headers={"Authorization": "Bearer wrong"}), 401, "token_wrong")
+        assert api(secured, "GET", "/api/sessions", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+        assert api(secured, "GET", "/api/sessions?token=s3cret").status_code == 200
+        assert api(secured, "GET", "/").status_code == 200  # the page itself; its API calls carry the token
+        mcp = api(secured, "POST", "/mcp", content=b"{}", headers={"Content-Type": "application/json"})
+        assert mcp.status_code == 401
+    finally:
+        assert secured.stop() == 0
+    import subprocess
+    refused = subprocess.run([str(system.bin / "mcp-front"), "--http", "0.0.0.0:0"], env={**system.env, "BMCP_TOKEN": ""},
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "token" in refused.stderr
+
+
+def test_the_openapi_file_lists_every_api_route(front):
+    import yaml
+    served = api(front, "GET", "/openapi.yaml")
+    assert served.status_code == 200
+    spec = yaml.safe_load(served.text)
+    from openapi_spec_validator import validate
+    validate(spec)
+    for path in ["/api/health", "/api/instances", "/api/tools", "/api/sessions", "/api/sessions/{id}", "/api/sessions/{id}/log",
+                 "/api/sessions/{id}/state", "/api/sessions/{id}/design", "/api/sessions/{id}/render",
+                 "/api/sessions/{id}/tools/{tool}", "/api/events"]:
+        assert path in spec["paths"], path
