@@ -34,3 +34,12 @@ struct RunDirectory {
         kill(pid, 0) == 0 || errno == EPERM
     }
 }
+
+/// The user's home as Blender and systemd see it: $HOME first. Foundation's NSHomeDirectory()
+/// answers from the password database when running as root, ignoring a changed HOME.
+enum UserHome {
+    static var path: String {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        return home.isEmpty ? NSHomeDirectory() : home
+    }
+}

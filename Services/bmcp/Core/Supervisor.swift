@@ -109,7 +109,15 @@ struct Supervisor: Service {
 
     private func stopAll(_ children: [SupervisedProcess]) async {
         logger.info("stopping \(children.count) processes")
-        for child in children.reversed() { await child.stop(grace: .seconds(10)) }
+        var killed: [String] = []
+        for child in children.reversed() {
+            if await !child.stop(grace: .seconds(10)) { killed.append(child.name) }
+        }
+        if killed.isEmpty {
+            logger.info("stopped \(children.count) processes, all on SIGTERM")
+        } else {
+            logger.warning("stopped \(children.count) processes; \(killed.joined(separator: ", ")) ignored SIGTERM for 10 s and were killed")
+        }
     }
 
     private func writeStatus(_ children: [SupervisedProcess]) {
