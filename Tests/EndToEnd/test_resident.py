@@ -127,7 +127,7 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
     wait_for(lambda: resident.addresses() == resident.wanted_addresses(), 120, "the broker to list both Blenders")
 
     config = resident.client_config()
-    assert config["command"] == str(binaries() / "mcp-front")
+    assert Path(config["command"]) == (binaries() / "mcp-front").resolve()
     for key in ("BMCP_BROKER_CLIENTS", "BMCP_PROMPTS", "BMCP_LOGS", "BMCP_EVENTS_OUT", "BMCP_DATA"):
         assert config["env"][key] == resident.env[key], key
 
@@ -163,7 +163,7 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
         assert re.fullmatch(r"\d+\.\d+\.\d+", line[1])
     sessions = sum(int(n) for n in re.findall(r"via bridge-0, (\d+) session", status.stdout))
     assert sessions == 1, status.stdout  # s-resident
-    assert f"MCP endpoint: clients start {binaries() / 'mcp-front'} over stdio" in status.stdout
+    assert f"MCP endpoint: clients start {(binaries() / 'mcp-front').resolve()} over stdio" in status.stdout
 
     doctor = bmcp("doctor", env=resident.env, timeout=300)
     # Only the GUI addon check fails: this temporary HOME never ran install-addon.
