@@ -136,13 +136,16 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
 
     def restarted():
         now = resident.pids()
-        return all(now.get(name) not in (None, first[name]) and is_running(now[name]) for name in ("blender-1", "session-broker")) and now
+        # The pid file is written as the child starts; the log line and status.json follow it.
+        logged = all(f"restarted {name} (restart #" in resident.text() for name in ("blender-1", "session-broker"))
+        return logged and all(now.get(name) not in (None, first[name]) and is_running(now[name])
+                              for name in ("blender-1", "session-broker")) and now
     second = wait_for(restarted, 120, "the supervisor to restart blender-1 and session-broker")
     for name in ("blender-0", "log-writer", "prompt-service", "blender-bridge-0"):
         assert second[name] == first[name], f"{name} was restarted though nothing happened to it"
     counts = {child["name"]: child["restarts"] for child in resident.status_file()["children"]}
     assert counts["blender-1"] >= 1 and counts["session-broker"] >= 1 and counts["blender-0"] == 0, counts
-    assert "blender-1 exited; restarting in" in resident.text() and "restarted session-broker" in resident.text()
+    assert "blender-1 exited; restarting in" in resident.text() and "session-broker exited; restarting in" in resident.text()
 
     # The new broker knows the bridge again, and the bridge holds the new Blender on the same port.
     wait_for(lambda: resident.addresses() == resident.wanted_addresses(), 120, "both Blenders back at the new broker")

@@ -92,8 +92,9 @@ struct Supervisor: Service {
                     guard ContinuousClock.now >= next else { continue }
                     do {
                         try await child.start()
-                        logger.notice("restarted \(child.name) (restart #\(child.restarts), pid \(child.pid ?? 0))")
+                        // status.json first: whoever reads the log line finds the count there.
                         writeStatus(children)
+                        logger.notice("restarted \(child.name) (restart #\(child.restarts), pid \(child.pid ?? 0))")
                     } catch {
                         logger.error("\(error)")
                         _ = child.scheduleRestart()
