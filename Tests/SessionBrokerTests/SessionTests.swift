@@ -42,6 +42,34 @@ import ZeroMQ
         try await harness.stop()
     }
 
+    /// What `bmcp status` prints per Blender: version, address, bridge, sessions, heartbeat.
+    @Test func instanceListDescribesEachBlenderWithItsSessionsAndHeartbeat() async throws {
+        let harness = try BrokerHarness()
+        let (created, listed) = try await DedicatedThread.run { () -> (Envelope?, Envelope?) in
+            let bridge = try harness.dealer(to: harness.configuration.workersEndpoint, id: "bridge-1")
+            let client = try harness.dealer(to: harness.configuration.clientsEndpoint)
+            try harness.send(Envelope(kind: .ready, params: ["bridge": "bridge-0", "instances": [
+                ["id": "bridge-0/0", "blender_version": "3.4.1", "address": "127.0.0.1:9876", "capacity": 1],
+                ["id": "bridge-0/1", "blender_version": "4.2.0", "address": "127.0.0.1:9877", "capacity": 1]]]), on: bridge)
+            for _ in 0..<100 {
+                let health = try harness.call(Op.brokerHealth, on: client)
+                if health?.result?["bridges"]?.arrayValue?.isEmpty == false { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            let created = try harness.call(Op.sessionCreate, ["instance": "bridge-0/1"], on: client)
+            return (created, try harness.call(Op.instanceList, on: client))
+        }
+        #expect(created?.result?["instance"] == "bridge-0/1")
+        let instances = try #require(listed?.result?["instances"]?.arrayValue)
+        #expect(instances.map { $0["id"] } == ["bridge-0/0", "bridge-0/1"])
+        #expect(instances.map { $0["blender_version"] } == ["3.4.1", "4.2.0"])
+        #expect(instances.map { $0["address"] } == ["127.0.0.1:9876", "127.0.0.1:9877"])
+        #expect(instances.map { $0["bridge"] } == ["bridge-0", "bridge-0"])
+        #expect(instances.map { $0["sessions"] } == [0, 1])
+        #expect(instances.allSatisfy { ($0["last_heartbeat_ms_ago"]?.intValue ?? -1) >= 0 })
+        try await harness.stop()
+    }
+
     @Test func badSessionRequestsGetPreciseErrors() async throws {
         let harness = try BrokerHarness()
         let answers = try await DedicatedThread.run { () -> [Envelope?] in

@@ -28,10 +28,10 @@ enum BlenderLocator {
     static var usualPlaces: [String] {
         var places = ["/usr/bin/blender", "/usr/local/bin/blender", "/snap/bin/blender",
                       "/var/lib/flatpak/exports/bin/org.blender.Blender",
-                      NSHomeDirectory() + "/.local/share/flatpak/exports/bin/org.blender.Blender",
+                      UserHome.path + "/.local/share/flatpak/exports/bin/org.blender.Blender",
                       "/Applications/Blender.app/Contents/MacOS/Blender",
                       "C:/Program Files/Blender Foundation/Blender/blender.exe"]
-        for root in ["/opt", NSHomeDirectory() + "/Applications", "C:/Program Files/Blender Foundation"] {
+        for root in ["/opt", UserHome.path + "/Applications", "C:/Program Files/Blender Foundation"] {
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where entry.lowercased().hasPrefix("blender") {
                 places.append("\(root)/\(entry)/blender")
                 places.append("\(root)/\(entry)/blender.exe")
@@ -56,6 +56,19 @@ enum BlenderLocator {
             found.append(Found(path: path, version: version))
         }
         return found
+    }
+
+    /// Where Blender keeps user addons for a version series, as Blender itself decides it:
+    /// $BLENDER_USER_SCRIPTS, else $XDG_CONFIG_HOME/blender (Linux) or the macOS/Windows places.
+    static func userAddonFolders(series: String) -> [String] {
+        let env = ProcessInfo.processInfo.environment
+        if let scripts = env["BLENDER_USER_SCRIPTS"], !scripts.isEmpty { return [scripts + "/addons"] }
+        let home = UserHome.path
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        var folders = ["\(config)/blender/\(series)/scripts/addons",
+                       "\(home)/Library/Application Support/Blender/\(series)/scripts/addons"]
+        if let appData = env["APPDATA"] { folders.append("\(appData)/Blender Foundation/Blender/\(series)/scripts/addons") }
+        return folders
     }
 
     /// "3.4.1" from `blender --version`.

@@ -31,23 +31,35 @@ struct InstallAddonCommand: AsyncParsableCommand {
         var failures = 0
         for install in found {
             let action = uninstall ? "uninstall" : "install"
+            let target = BlenderLocator.userAddonFolders(series: install.series)[0] + "/bmcp_addon"
             if dryRun {
-                print("would \(action) bmcp_addon in Blender \(install.version) at \(install.path) (from \(addonFolder.appendingPathComponent("bmcp_addon").path)), save its preferences, then check it is \(uninstall ? "gone" : "enabled")")
+                print(uninstall
+                      ? "would disable bmcp_addon in Blender \(install.version) (\(install.path)), remove \(target) and save its preferences"
+                      : "would install \(addonFolder.appendingPathComponent("bmcp_addon").path) into \(target) for Blender \(install.version) (\(install.path)), enable it, save its preferences, then start that Blender again to check it is enabled")
                 continue
             }
-            let changed = try ProcessRunner.run(install.path, ["-b", "--python", script.path, "--", action, addonFolder.path], timeout: 180)
-            let verified = try ProcessRunner.run(install.path, ["-b", "--python", script.path, "--", "verify", addonFolder.path], timeout: 180)
-            let line = verified.output.split(separator: "\n").last { $0.hasPrefix("BMCP_ADDON_STATE") }.map(String.init) ?? ""
-            let enabled = line.contains("enabled=True")
-            let ok = changed.status == 0 && line.hasPrefix("BMCP_ADDON_STATE") && enabled != uninstall
+            let changed = try ProcessRunner.run(install.path, ["-b", "--python-exit-code", "1", "--python", script.path, "--", action, addonFolder.path], timeout: 180)
+            // A fresh start proves the change is in the saved preferences, not just in memory.
+            let verified = try ProcessRunner.run(install.path, ["-b", "--python-exit-code", "1", "--python", script.path, "--", "verify", addonFolder.path], timeout: 180)
+            let before = Self.stateLine("BMCP_ADDON_BEFORE", in: changed.output)
+            let line = Self.stateLine("BMCP_ADDON_STATE", in: verified.output)
+            let wanted = uninstall ? "installed=False enabled=False in_preferences=False" : "installed=True enabled=True in_preferences=True"
+            let ok = changed.status == 0 && verified.status == 0 && line.contains(wanted)
+            let already = before.contains(wanted)
             if ok {
-                print("\(uninstall ? "removed from" : "installed and enabled in") Blender \(install.version) (\(install.path)); \(line)")
+                let what = uninstall ? (already ? "was not installed in" : "disabled and removed from") : (already ? "already installed; refreshed and still enabled in" : "installed and enabled in")
+                print("\(what) Blender \(install.version) (\(install.path)); checked by starting it again: \(line)")
             } else {
                 failures += 1
-                let detail = changed.output.split(separator: "\n").filter { $0.hasPrefix("BMCP_") || $0.contains("Error") }.joined(separator: "\n")
-                print("FAILED for Blender \(install.version) (\(install.path)): \(line.isEmpty ? "no state reported" : line)\n\(detail)")
+                let detail = (changed.output + verified.output).split(separator: "\n")
+                    .filter { $0.hasPrefix("BMCP_") || $0.contains("Error") }.joined(separator: "\n")
+                print("FAILED to \(action) for Blender \(install.version) (\(install.path)): Blender exited \(changed.status), then \(verified.status) on the check; wanted \(wanted), got \(line.isEmpty ? "no state reported" : line)\n\(detail)")
             }
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    private static func stateLine(_ tag: String, in output: String) -> String {
+        output.split(separator: "\n").last { $0.hasPrefix(tag + " ") }.map(String.init) ?? ""
     }
 }

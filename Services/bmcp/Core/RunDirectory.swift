@@ -30,7 +30,23 @@ struct RunDirectory {
         return pids
     }
 
+    /// Running, not merely a zombie: a process that exited stays signalable until its parent
+    /// reaps it, and a parent that is slow to (a test harness, a shell busy in the foreground)
+    /// must not make `bmcp down` wait for, and then kill, a supervisor that already stopped.
     static func isAlive(_ pid: Int32) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: end)...].split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
+}
+
+/// The user's home as Blender and systemd see it: $HOME first. Foundation's NSHomeDirectory()
+/// answers from the password database when running as root, ignoring a changed HOME.
+enum UserHome {
+    static var path: String {
+        let home = ProcessInfo.processInfo.environment["HOME"] ?? ""
+        return home.isEmpty ? NSHomeDirectory() : home
     }
 }

@@ -11,62 +11,92 @@ struct ServiceCommand: AsyncParsableCommand {
     var action: String
     @Flag(help: "Write the file only; do not enable it with systemctl/launchctl")
     var noEnable = false
-    @Option(help: "Extra arguments for `bmcp up`, e.g. \"--blenders 2\"")
-    var upArguments: String = ""
+    @Argument(parsing: .postTerminator, help: "Arguments for `bmcp up`, after --, e.g. `bmcp service install -- --blenders 2`")
+    var upArguments: [String] = []
 
     func validate() throws {
         guard action == "install" || action == "uninstall" else {
             throw ValidationError("action must be install or uninstall, got '\(action)'")
         }
+        // Caught now rather than at the next login, where nobody reads the error.
+        do {
+            _ = try UpCommand.parse(upArguments)
+        } catch {
+            throw ValidationError("the arguments for `bmcp up` are not valid: \(UpCommand.message(for: error))")
+        }
     }
 
     func run() async throws {
         let bmcp = Installation.binaries.appendingPathComponent("bmcp").path
-        let data = ProcessInfo.processInfo.environment["BMCP_DATA"] ?? (NSHomeDirectory() + "/.local/state/bmcp")
+        // The BMCP_* settings in force now go into the service, so it runs what was tested here.
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("BMCP_") }
+        let data = URL(fileURLWithPath: environment["BMCP_DATA"] ?? (UserHome.path + "/.local/state/bmcp")).standardizedFileURL.path
+        environment["BMCP_DATA"] = data
         #if os(macOS)
-        let file = URL(fileURLWithPath: NSHomeDirectory() + "/Library/LaunchAgents/dev.blender-mcp.bmcp.plist")
-        let content = LoginService.launchdPlist(bmcp: bmcp, arguments: upArguments, data: data)
+        let file = URL(fileURLWithPath: UserHome.path + "/Library/LaunchAgents/dev.blender-mcp.bmcp.plist")
+        let content = LoginService.launchdPlist(bmcp: bmcp, arguments: upArguments, environment: environment)
         let enable = ["/bin/launchctl", "load", "-w", file.path]
         let disable = ["/bin/launchctl", "unload", "-w", file.path]
         #else
-        let configHome = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"] ?? (NSHomeDirectory() + "/.config")
+        let configHome = ProcessInfo.processInfo.environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (UserHome.path + "/.config")
         let file = URL(fileURLWithPath: configHome + "/systemd/user/bmcp.service")
-        let content = LoginService.systemdUnit(bmcp: bmcp, arguments: upArguments, data: data)
+        let content = LoginService.systemdUnit(bmcp: bmcp, arguments: upArguments, environment: environment)
         let enable = ["systemctl", "--user", "enable", "--now", "bmcp.service"]
         let disable = ["systemctl", "--user", "disable", "--now", "bmcp.service"]
         #endif
+        var finished = true
         if action == "install" {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: file, atomically: true, encoding: .utf8)
             print("wrote \(file.path):\n\(content)")
-            if !noEnable { runQuietly(enable, then: "enabled") }
+            print("the service keeps its data in \(data); use `bmcp status --data \(data)` (or BMCP_DATA) to see it")
+            if !noEnable { finished = runTool(enable, done: "enabled; `bmcp up` now runs at login") }
         } else {
-            if !noEnable { runQuietly(disable, then: "disabled") }
-            try? FileManager.default.removeItem(at: file)
-            print("removed \(file.path)")
+            if !noEnable { finished = runTool(disable, done: "disabled") }
+            if FileManager.default.fileExists(atPath: file.path) {
+                try FileManager.default.removeItem(at: file)
+                print("removed \(file.path)")
+            } else {
+                print("nothing to remove: \(file.path) does not exist")
+            }
         }
+        if !finished { throw ExitCode(1) }
     }
 
-    private func runQuietly(_ command: [String], then done: String) {
-        let tool = command[0].hasPrefix("/") ? command[0] : BlenderLocator.resolve(command[0])
-        guard let tool, let outcome = try? ProcessRunner.run(tool, Array(command.dropFirst()), timeout: 30), outcome.status == 0 else {
-            print("could not run `\(command.joined(separator: " "))` here; run it yourself to finish")
-            return
+    /// Runs systemctl/launchctl; when it cannot, says what is left to do and why.
+    private func runTool(_ command: [String], done: String) -> Bool {
+        let shown = command.joined(separator: " ")
+        guard let tool = command[0].hasPrefix("/") ? command[0] : BlenderLocator.resolve(command[0]) else {
+            print("NOT DONE: \(command[0]) is not on PATH, so the service was not \(action == "install" ? "enabled" : "disabled"); run `\(shown)` where it is available (--no-enable skips this step)")
+            return false
         }
-        print("\(done): \(command.joined(separator: " "))")
+        do {
+            let outcome = try ProcessRunner.run(tool, Array(command.dropFirst()), timeout: 30)
+            guard outcome.status == 0 else {
+                let reason = outcome.output.trimmingCharacters(in: .whitespacesAndNewlines)
+                print("NOT DONE: `\(shown)` failed (exit \(outcome.status)\(reason.isEmpty ? "" : ": \(reason)")), so the service was not \(action == "install" ? "enabled" : "disabled"); run it yourself in your login session to finish (--no-enable skips this step)")
+                return false
+            }
+        } catch {
+            print("NOT DONE: could not run `\(shown)`: \(error)")
+            return false
+        }
+        print("\(done): \(shown)")
+        return true
     }
 }
 
 enum LoginService {
-    static func systemdUnit(bmcp: String, arguments: String, data: String) -> String {
-        """
+    static func systemdUnit(bmcp: String, arguments: [String], environment: [String: String]) -> String {
+        let lines = environment.sorted { $0.key < $1.key }.map { "Environment=\"\($0.key)=\($0.value)\"" }.joined(separator: "\n")
+        return """
         [Unit]
         Description=Blender MCP v2 (bmcp up)
         After=network.target
 
         [Service]
-        ExecStart=\(bmcp) up\(arguments.isEmpty ? "" : " \(arguments)")
-        Environment=BMCP_DATA=\(data)
+        ExecStart=\(([bmcp, "up"] + arguments).joined(separator: " "))
+        \(lines)
         Restart=on-failure
         RestartSec=2
         KillSignal=SIGTERM
@@ -78,8 +108,9 @@ enum LoginService {
         """
     }
 
-    static func launchdPlist(bmcp: String, arguments: String, data: String) -> String {
-        let args = ([bmcp, "up"] + arguments.split(separator: " ").map(String.init)).map { "    <string>\($0)</string>" }.joined(separator: "\n")
+    static func launchdPlist(bmcp: String, arguments: [String], environment: [String: String]) -> String {
+        let variables = environment.sorted { $0.key < $1.key }.map { "<key>\($0.key)</key><string>\($0.value)</string>" }.joined()
+        let args = ([bmcp, "up"] + arguments).map { "    <string>\($0)</string>" }.joined(separator: "\n")
         return """
         <?xml version="1.0" encoding="UTF-8"?>
         <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
@@ -90,7 +121,7 @@ enum LoginService {
           <array>
         \(args)
           </array>
-          <key>EnvironmentVariables</key><dict><key>BMCP_DATA</key><string>\(data)</string></dict>
+          <key>EnvironmentVariables</key><dict>\(variables)</dict>
           <key>RunAtLoad</key><true/>
           <key>KeepAlive</key><true/>
         </dict>

@@ -23,23 +23,21 @@ struct StatusCommand: AsyncParsableCommand {
             let restarted = restarts.first { $0["name"]?.stringValue == name }?["restarts"]?.intValue ?? 0
             print("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) pid \(pid) \(RunDirectory.isAlive(pid) ? "running" : "NOT RUNNING")\(restarted > 0 ? ", restarted \(restarted)×" : "")")
         }
-        let client = try RequestClient(endpoint: broker.clients)
-        defer { Task { await client.shutdown() } }
-        guard let health = try? await client.send(.request(op: Op.brokerHealth, source: "bmcp"), timeout: .seconds(3)),
+        guard let health = await EndpointProbe.ask(broker.clients, peer: "session-broker", op: Op.brokerHealth),
               health.kind == .reply, let result = health.result else {
             print("session-broker: not reachable at \(broker.clients)")
             throw ExitCode(1)
         }
-        let instances = (try? await client.send(.request(op: Op.instanceList, source: "bmcp"), timeout: .seconds(3)))?.result
         print("session-broker: \(broker.clients), \(result["sessions"]?.intValue ?? 0) session(s), \(result["in_flight"]?.intValue ?? 0) in flight")
         for bridge in result["bridges"]?.arrayValue ?? [] {
-            print("  bridge \(bridge["name"]?.stringValue ?? "?") (last heartbeat \(bridge["last_seen_ms_ago"]?.intValue ?? 0) ms ago)")
-            for instance in bridge["instances"]?.arrayValue ?? [] {
-                let id = instance["id"]?.stringValue ?? "?"
-                let load = instances?["instances"]?.arrayValue?.first { $0["id"]?.stringValue == id }
-                print("    Blender \(instance["blender_version"]?.stringValue ?? "?") at \(instance["address"]?.stringValue ?? "?"): \(load?["sessions"]?.intValue ?? 0) session(s), loaded: \(load?["resident_session"]?.stringValue ?? "none")")
-            }
+            print("  bridge \(bridge["name"]?.stringValue ?? "?"): \(bridge["instances"]?.arrayValue?.count ?? 0) Blender(s), last heartbeat \(bridge["last_seen_ms_ago"]?.intValue ?? 0) ms ago")
         }
-        print("MCP: clients start \(Installation.binaries.appendingPathComponent("mcp-front").path) over stdio")
+        let instances = await EndpointProbe.ask(broker.clients, peer: "session-broker", op: Op.instanceList)?.result?["instances"]?.arrayValue ?? []
+        print("Blender instances: \(instances.count)")
+        for instance in instances {
+            let field = { (key: String) in instance[key]?.stringValue ?? "?" }
+            print("  \(field("id")): Blender \(field("blender_version")) at \(field("address")) via \(field("bridge")), \(instance["sessions"]?.intValue ?? 0) session(s), loaded: \(instance["resident_session"]?.stringValue ?? "none"), last heartbeat \(instance["last_heartbeat_ms_ago"]?.intValue ?? 0) ms ago")
+        }
+        print("MCP endpoint: clients start \(Installation.binaries.appendingPathComponent("mcp-front").path) over stdio, with BMCP_BROKER_CLIENTS=\(broker.clients)")
     }
 }

@@ -85,16 +85,18 @@ final class SupervisedProcess: @unchecked Sendable {
         return delay
     }
 
-    /// SIGTERM, then SIGKILL if it is still there after `grace`.
-    func stop(grace: Duration) async {
+    /// SIGTERM, then SIGKILL if it is still there after `grace`; false when it had to be killed.
+    func stop(grace: Duration) async -> Bool {
         defer { try? FileManager.default.removeItem(at: pidFile) }
-        guard let pid, isRunning else { return }
+        guard let pid, isRunning else { return true }
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + grace
         while isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        if isRunning { kill(pid, SIGKILL) }
+        guard isRunning else { return true }
+        kill(pid, SIGKILL)
+        return false
     }
 
     /// Waits until a line starting with `prefix` appears in this run's log output.

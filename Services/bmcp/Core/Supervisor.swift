@@ -92,8 +92,9 @@ struct Supervisor: Service {
                     guard ContinuousClock.now >= next else { continue }
                     do {
                         try await child.start()
-                        logger.notice("restarted \(child.name) (restart #\(child.restarts), pid \(child.pid ?? 0))")
+                        // status.json first: whoever reads the log line finds the count there.
                         writeStatus(children)
+                        logger.notice("restarted \(child.name) (restart #\(child.restarts), pid \(child.pid ?? 0))")
                     } catch {
                         logger.error("\(error)")
                         _ = child.scheduleRestart()
@@ -109,7 +110,15 @@ struct Supervisor: Service {
 
     private func stopAll(_ children: [SupervisedProcess]) async {
         logger.info("stopping \(children.count) processes")
-        for child in children.reversed() { await child.stop(grace: .seconds(10)) }
+        var killed: [String] = []
+        for child in children.reversed() {
+            if await !child.stop(grace: .seconds(10)) { killed.append(child.name) }
+        }
+        if killed.isEmpty {
+            logger.info("stopped \(children.count) processes, all on SIGTERM")
+        } else {
+            logger.warning("stopped \(children.count) processes; \(killed.joined(separator: ", ")) ignored SIGTERM for 10 s and were killed")
+        }
     }
 
     private func writeStatus(_ children: [SupervisedProcess]) {

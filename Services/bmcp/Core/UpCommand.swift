@@ -50,6 +50,9 @@ struct UpCommand: AsyncParsableCommand {
         environment["BMCP_EVENTS_IN"] = events.input
         environment["BMCP_EVENTS_OUT"] = events.output
         environment["BMCP_DATA"] = run.data.path
+        // Written out so the printed client snippet names every endpoint the services use.
+        environment["BMCP_PROMPTS"] = Settings.prompts.resolve(nil)
+        environment["BMCP_LOGS"] = Settings.logs.resolve(nil)
         let plan = SupervisorPlan(
             binaries: binaries, addonDirectory: try Installation.addonDirectory(override: addon),
             blender: blenders > 0 ? try BlenderLocator.executable(override: blender) : nil,

@@ -171,11 +171,18 @@ extension SessionBroker {
         if !sent { throw noBlender }
     }
 
+    /// Every live Blender with what `bmcp status` shows: version, address, the bridge holding
+    /// it, its sessions and when that bridge last proved itself alive.
     private func instanceList() -> JSONValue {
-        ["instances": .array(bridges.liveInstances.sorted { $0.instance < $1.instance }.map { live in
-            ["id": .string(live.instance), "sessions": .int(Int64(sessions.active(on: live.instance).count)),
-             "in_flight": .int(Int64(live.inFlight)),
-             "resident_session": resident[live.instance].map(JSONValue.string) ?? .null]
+        let now = MonotonicClock.nanoseconds()
+        let live = bridges.bridges.values.flatMap { bridge in bridge.instances.map { (bridge, $0) } }
+        return ["instances": .array(live.sorted { $0.1.id < $1.1.id }.map { bridge, instance in
+            ["id": .string(instance.id), "blender_version": .string(instance.blenderVersion),
+             "address": .string(instance.address), "bridge": .string(bridge.name),
+             "sessions": .int(Int64(sessions.active(on: instance.id).count)),
+             "in_flight": .int(Int64(bridge.inFlight.count)),
+             "last_heartbeat_ms_ago": .int(Int64((now - min(now, bridge.lastSeen)) / 1_000_000)),
+             "resident_session": resident[instance.id].map(JSONValue.string) ?? .null]
         })]
     }
 
