@@ -38,7 +38,7 @@ async def mcp_layers(system, calls: int, warmup: int, objects: int) -> dict[str,
     """Builds the scene in this connection's session, then times MCP ping and get_scene_info."""
     async with mcp_client(system) as mcp:
         made = await mcp.call_tool("execute_blender_code", {"code": SCENE_CODE.format(count=objects)})
-        assert not made.isError and str(objects) in made.content[0].text, made
+        assert not made.is_error and str(objects) in made.content[0].text, made
         info = tool_json(await mcp.call_tool("get_scene_info", {}))
         assert info["object_count"] == objects, info
         # Let the debounced checkpoint of the new scene happen before anything is timed.
@@ -78,7 +78,7 @@ def run_heavy(section: Section, system, mode: str, repeats: int):
     async def build_and_read():
         async with mcp_client(system) as mcp:
             made = await mcp.call_tool("execute_blender_code", {"code": SCENE_CODE.format(count=HEAVY_OBJECTS)})
-            assert not made.isError, made
+            assert not made.is_error, made
             await anyio.sleep(2.0)
             return await timed_async(lambda: mcp.call_tool("get_scene_info", {}), repeats, 1)
 

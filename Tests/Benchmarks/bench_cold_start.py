@@ -29,7 +29,7 @@ async def first_call(system: System, started: float) -> float:
     async with mcp_client(system) as mcp:
         while True:
             result = await mcp.call_tool("get_scene_info", {})
-            if not result.isError:
+            if not result.is_error:
                 return (time.perf_counter() - started) * 1000
             await anyio.sleep(0.01)
 

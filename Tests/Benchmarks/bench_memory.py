@@ -36,7 +36,7 @@ def children_named(name: str) -> list[int]:
 
 
 def run(smoke: bool) -> list[Section]:
-    steps = (10, 100) if smoke else (1_000, 10_000)
+    steps = (100, 300) if smoke else (1_000, 10_000)
     section = Section(
         "Memory (issues 3, 9.5)",
         "VmRSS from /proc/<pid>/status, 1 s after the last change. Sessions: created through the broker's "

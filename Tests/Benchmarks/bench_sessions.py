@@ -19,11 +19,11 @@ async def create_and_resume(system, creates: int, warmup: int, resumes: int):
 
         session = tool_json(await mcp.call_tool("create_session", {"name": "resume bench"}))["session_id"]
         made = await mcp.call_tool("execute_blender_code", {"code": SCENE})
-        assert not made.isError, made
+        assert not made.is_error, made
         client_ms, broker_ms = [], []
         for _ in range(resumes):
             closed = await mcp.call_tool("close_session", {"session_id": session})
-            assert not closed.isError, closed
+            assert not closed.is_error, closed
             start = anyio.current_time()
             resumed = tool_json(await mcp.call_tool("resume_session", {"session_id": session}))
             client_ms.append((anyio.current_time() - start) * 1000)

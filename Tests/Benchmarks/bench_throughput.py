@@ -34,7 +34,7 @@ async def drive(system, connections: int, seconds: float) -> tuple[float, list[f
             session = tool_json(await mcp.call_tool("create_session", {"name": "throughput"}))
             instances.add(session["instance"])
             made = await mcp.call_tool("execute_blender_code", {"code": SCENE_CODE.format(count=10)})
-            assert not made.isError, made
+            assert not made.is_error, made
             ready_count += 1
             if ready_count == connections:
                 ready.set()
@@ -45,7 +45,7 @@ async def drive(system, connections: int, seconds: float) -> tuple[float, list[f
                 while time.perf_counter() < deadline:
                     start = time.perf_counter_ns()
                     result = await mcp.call_tool("get_scene_info", {})
-                    assert not result.isError, result
+                    assert not result.is_error, result
                     latencies.append((time.perf_counter_ns() - start) / 1e6)
 
             async with anyio.create_task_group() as lanes:

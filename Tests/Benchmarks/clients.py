@@ -113,7 +113,7 @@ async def mcp_client(system: System, extra_args: list[str] | None = None):
 
 
 def tool_json(result) -> dict:
-    if result.isError:
+    if result.is_error:
         raise RuntimeError(f"tool failed: {result.content}")
     # A scene tool may append a note on re-homing after the JSON.
     return json.loads(result.content[0].text.split("\n\nNote:")[0])
