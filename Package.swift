@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "log-writer", targets: ["LogWriter"]),
         .executable(name: "prompt-service", targets: ["PromptService"]),
         .executable(name: "bmcp", targets: ["BMCP"]),
+        .executable(name: "broker-throughput", targets: ["BrokerThroughput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
@@ -75,6 +76,10 @@ let package = Package(
 
         .target(name: "BMCPCore", dependencies: ["ServiceKit"], path: "Services/bmcp/Core"),
         .executableTarget(name: "BMCP", dependencies: ["BMCPCore"], path: "Services/bmcp/Main"),
+
+        // MARK: Benchmarks (driven by Tests/Benchmarks/run.py)
+        .executableTarget(
+            name: "BrokerThroughput", dependencies: ["SessionBrokerCore"], path: "Tests/Benchmarks/BrokerThroughput"),
 
         // MARK: Tests
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "ServiceKit"]),

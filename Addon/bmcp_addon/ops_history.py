@@ -23,7 +23,10 @@ def _require_gui(op_name):
 
 def push_step(message):
     """Record the current state as an undo step (GUI only; a no-op headless)."""
-    if not bpy.app.background:
+    # After a session's scene is opened from a timer there is no window context until the UI
+    # catches up, and undo_push refuses to run; the op itself has run by then, so failing
+    # it here would report an error for a change that was made.
+    if not bpy.app.background and bpy.ops.ed.undo_push.poll():
         bpy.ops.ed.undo_push(message=message)
 
 

@@ -42,12 +42,20 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.02):
 
 
 class Process:
-    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path):
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], logs: Path, group: bool = False):
         self.name = name
         self.log = logs / f"{name}.log"
         self._log_handle = open(self.log, "ab")
+        # group: signals go to the whole process group (xvfb-run's Xvfb and Blender stop together).
+        self.group = group
         self.popen = subprocess.Popen(argv, env=env, stdout=self._log_handle, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL)
+                                      stdin=subprocess.DEVNULL, start_new_session=group)
+
+    def signal(self, number: int):
+        if self.group:
+            os.killpg(self.popen.pid, number)
+        else:
+            self.popen.send_signal(number)
 
     def text(self) -> str:
         return self.log.read_text(errors="replace")
@@ -61,16 +69,16 @@ class Process:
 
     def kill(self):
         if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGKILL)
+            self.signal(signal.SIGKILL)
             self.popen.wait(timeout=10)
 
     def stop(self, timeout: float = 10) -> int:
         if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
+            self.signal(signal.SIGTERM)
             try:
                 self.popen.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
-                self.popen.kill()
+                self.signal(signal.SIGKILL)
                 self.popen.wait()
                 raise RuntimeError(f"{self.name} ignored SIGTERM for {timeout} s:\n{self.text()}")
         self._log_handle.close()
@@ -115,12 +123,20 @@ class System:
                 self.start_bridge(port)
         return self
 
-    def start_blender(self) -> int:
+    def start_blender(self, gui: bool = False) -> int:
+        """A headless Blender, or with gui=True one with its UI under Xvfb (the addon enabled
+        as a user would, so requests run through bpy.app.timers)."""
         index = len(self.blenders)
         name = "blender" if index == 0 else f"blender-{index}"
-        blender = Process(name, [blender_executable(), "-b", "--factory-startup", "--python",
-                                 str(REPO / "Addon" / "serve.py"), "--", "--host", "127.0.0.1", "--port", "0"],
-                          self.env, self.logs)
+        if gui:
+            argv = ["xvfb-run", "-a", blender_executable(), "--factory-startup", "--python",
+                    str(REPO / "Addon" / "tests" / "gui_start.py")]
+            env = {**self.env, "BMCP_ADDON_HOST": "127.0.0.1", "BMCP_ADDON_PORT": "0"}
+        else:
+            argv = [blender_executable(), "-b", "--factory-startup", "--python",
+                    str(REPO / "Addon" / "serve.py"), "--", "--host", "127.0.0.1", "--port", "0"]
+            env = self.env
+        blender = Process(name, argv, env, self.logs, group=gui)
         self.processes[name] = blender
         ready = blender.wait_for_line("BMCP_ADDON_READY")
         port = int(ready.split()[1].rsplit(":", 1)[1])
@@ -137,11 +153,13 @@ class System:
         broker.wait_for_line("session registry:", timeout=30)
         return broker
 
-    def start_bridge(self, addon_port: int | None = None) -> Process:
+    def start_bridge(self, addon_port: int | None = None, addon_ports: list[int] | None = None) -> Process:
+        """A bridge holding the Blender at `addon_port` (default the first), or every one in `addon_ports`."""
         self.bridges += 1
         name = f"bridge-{self.bridges}"
-        bridge = Process(f"blender-bridge-{self.bridges}", [str(self.bin / "blender-bridge"), "--name", name,
-                                                             "--addon-port", str(addon_port or self.addon_port)],
+        addons = ([flag for port in addon_ports for flag in ("--addon", f"127.0.0.1:{port}")]
+                  if addon_ports else ["--addon-port", str(addon_port or self.addon_port)])
+        bridge = Process(f"blender-bridge-{self.bridges}", [str(self.bin / "blender-bridge"), "--name", name, *addons],
                          self.env, self.logs)
         self.processes["blender-bridge" if self.bridges == 1 else name] = bridge
         # Ready from the broker's side: it has taken this bridge's READY.

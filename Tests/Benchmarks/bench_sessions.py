@@ -1,0 +1,53 @@
+"""Sessions (issues 3, 9.1): creating one through MCP (official Python client → mcp-front →
+broker, which writes it to its SQLite registry; no Blender work: a session's scene is loaded
+lazily, on its first scene command), and resuming one from its checkpoint."""
+
+from __future__ import annotations
+
+import anyio
+
+from clients import bmcp_repeat, mcp_client, start_system, tool_json
+from report import Budget, Section, percentiles, timed_async
+
+SCENE = "import bpy\nfor i in range(10): bpy.ops.mesh.primitive_cube_add(location=(i * 3, 0, 0))\n"
+
+
+async def create_and_resume(system, creates: int, warmup: int, resumes: int):
+    async with mcp_client(system) as mcp:
+        ping = await timed_async(mcp.send_ping, creates, warmup)
+        create = await timed_async(lambda: mcp.call_tool("create_session", {"name": "bench"}), creates, warmup)
+
+        session = tool_json(await mcp.call_tool("create_session", {"name": "resume bench"}))["session_id"]
+        made = await mcp.call_tool("execute_blender_code", {"code": SCENE})
+        assert not made.is_error, made
+        client_ms, broker_ms = [], []
+        for _ in range(resumes):
+            closed = await mcp.call_tool("close_session", {"session_id": session})
+            assert not closed.is_error, closed
+            start = anyio.current_time()
+            resumed = tool_json(await mcp.call_tool("resume_session", {"session_id": session}))
+            client_ms.append((anyio.current_time() - start) * 1000)
+            assert resumed.get("restored_from"), resumed
+            broker_ms.append(resumed["resume_ms"])
+        return ping, create, client_ms, broker_ms
+
+
+def run(smoke: bool) -> list[Section]:
+    creates, warmup, resumes = (10, 3, 2) if smoke else (1000, 100, 30)
+    section = Section(
+        "Sessions (issues 3, 9.1)",
+        f"create_session: {creates} calls after {warmup} warm-up on one MCP connection. resume_session: "
+        f"{resumes} rounds of close_session (checkpoint written) then resume_session (checkpoint loaded), "
+        "scene of 10 cubes.")
+    system = start_system()
+    try:
+        ping, create, client_ms, broker_ms = anyio.run(create_and_resume, system, creates, warmup, resumes)
+        section.add("MCP create_session (Python client → mcp-front → broker)", percentiles(create),
+                    budget=Budget("p99", 2.0))
+        section.add("MCP ping (Python client ↔ mcp-front, for comparison)", percentiles(ping))
+        section.add("bus session.create (bmcp call → broker)", bmcp_repeat(system, "session.create", creates))
+        section.add("MCP resume_session from checkpoint, as the client sees it", percentiles(client_ms))
+        section.add("resume_session as the broker times it (request → Blender loaded the checkpoint)", percentiles(broker_ms))
+    finally:
+        system.stop()
+    return [section]
