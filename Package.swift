@@ -13,7 +13,6 @@ let package = Package(
         .executable(name: "log-writer", targets: ["LogWriter"]),
         .executable(name: "prompt-service", targets: ["PromptService"]),
         .executable(name: "bmcp", targets: ["BMCP"]),
-        .executable(name: "broker-throughput", targets: ["BrokerThroughput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
@@ -79,7 +78,7 @@ let package = Package(
 
         // MARK: Benchmarks (driven by Tests/Benchmarks/run.py)
         .executableTarget(
-            name: "BrokerThroughput", dependencies: ["SessionBrokerCore"], path: "Tests/Benchmarks/BrokerThroughput"),
+            name: "broker-throughput", dependencies: ["SessionBrokerCore"], path: "Tests/Benchmarks/BrokerThroughput"),
 
         // MARK: Tests
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "ServiceKit"]),

@@ -95,6 +95,9 @@ public enum Settings {
     public static let token = Setting(
         flag: "token", environment: "BMCP_TOKEN", defaultValue: "",
         summary: "bearer token HTTP clients must send; required when --http binds beyond loopback")
+    public static let trustedNetwork = Setting(
+        flag: "trusted-network", environment: "BMCP_TRUSTED_NETWORK", defaultValue: "0",
+        summary: "1: a non-loopback --http bind is reachable only by trusted peers (a container whose port the host publishes on loopback), so no token is demanded")
     public static let allowedOrigins = Setting(
         flag: "allowed-origins", environment: "BMCP_ALLOWED_ORIGINS", defaultValue: "",
         summary: "comma-separated browser origins allowed besides loopback and the server's own host")

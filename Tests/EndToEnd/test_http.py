@@ -212,6 +212,11 @@ def test_a_token_is_required_when_set_and_for_non_loopback_binds(system):
     refused = subprocess.run([str(system.bin / "mcp-front"), "--http", "0.0.0.0:0"], env={**system.env, "BMCP_TOKEN": ""},
                              capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0 and "token" in refused.stderr
+    trusted = HTTPFront(system, "--trusted-network", "1", name="mcp-front-trusted")  # as compose runs it (still on 127.0.0.1 here)
+    try:
+        assert api(trusted, "GET", "/api/sessions").status_code == 200
+    finally:
+        assert trusted.stop() == 0
 
 
 def test_the_openapi_file_lists_every_api_route(front):

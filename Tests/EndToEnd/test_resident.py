@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import anyio
@@ -23,7 +24,7 @@ from resident import bmcp, free_ports, is_running, processes_with_environment, t
 from system import binaries, wait_for  # noqa: E402
 
 BLENDERS = ["blender-0", "blender-1"]
-SERVICES = ["session-broker", "log-writer", "prompt-service", "blender-bridge-0"]
+SERVICES = ["session-broker", "log-writer", "prompt-service", "mcp-front", "blender-bridge-0"]
 
 
 class Resident:
@@ -41,13 +42,15 @@ class Resident:
             "BMCP_DATA": str(self.data), "BMCP_HEARTBEAT_MS": "200",
         })
         self.addon_port = free_ports(2)
+        self.http = f"127.0.0.1:{free_ports(1)}"
         self.output = root / "bmcp-up.out"
         self.seen_pids: set[int] = set()
 
     def up(self):
         with open(self.output, "wb") as out:
             self.popen = subprocess.Popen(
-                [str(binaries() / "bmcp"), "up", "--blenders", "2", "--addon-port", str(self.addon_port), "--log-level", "debug"],
+                [str(binaries() / "bmcp"), "up", "--blenders", "2", "--addon-port", str(self.addon_port),
+                 "--http", self.http, "--log-level", "debug"],
                 env=self.env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         wait_for(lambda: self._check_alive() and "Blender MCP v2 is up." in self.text(), 180, "bmcp up to say it is up")
 
@@ -141,7 +144,7 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
         return logged and all(now.get(name) not in (None, first[name]) and is_running(now[name])
                               for name in ("blender-1", "session-broker")) and now
     second = wait_for(restarted, 120, "the supervisor to restart blender-1 and session-broker")
-    for name in ("blender-0", "log-writer", "prompt-service", "blender-bridge-0"):
+    for name in ("blender-0", "log-writer", "prompt-service", "mcp-front", "blender-bridge-0"):
         assert second[name] == first[name], f"{name} was restarted though nothing happened to it"
     counts = {child["name"]: child["restarts"] for child in resident.status_file()["children"]}
     assert counts["blender-1"] >= 1 and counts["session-broker"] >= 1 and counts["blender-0"] == 0, counts
@@ -151,6 +154,10 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
     wait_for(lambda: resident.addresses() == resident.wanted_addresses(), 120, "both Blenders back at the new broker")
     scene = anyio.run(scene_info, config, "s-resident")
     assert {"Cube", "Camera", "Light"} <= {obj["name"] for obj in scene["objects"]}
+    # The resident mcp-front serves the same system over HTTP, through the restarted broker.
+    assert f"MCP over HTTP  http://{resident.http}/mcp" in resident.text()
+    sessions_api = json.loads(urllib.request.urlopen(f"http://{resident.http}/api/sessions", timeout=60).read())
+    assert "s-resident" in [session["session_id"] for session in sessions_api["sessions"]]
 
     status = bmcp("status", env=resident.env, timeout=60)
     assert status.returncode == 0, status.stdout + status.stderr
@@ -166,7 +173,8 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
         assert re.fullmatch(r"\d+\.\d+\.\d+", line[1])
     sessions = sum(int(n) for n in re.findall(r"via bridge-0, (\d+) session", status.stdout))
     assert sessions == 1, status.stdout  # s-resident
-    assert f"MCP endpoint: clients start {(binaries() / 'mcp-front').resolve()} over stdio" in status.stdout
+    assert f"MCP endpoint: http://{resident.http}/mcp (Streamable HTTP)" in status.stdout
+    assert f"MCP over stdio: clients start {(binaries() / 'mcp-front').resolve()}" in status.stdout
 
     doctor = bmcp("doctor", env=resident.env, timeout=300)
     # Only the GUI addon check fails: this temporary HOME never ran install-addon.
@@ -188,7 +196,7 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
     assert processes_with_environment(f"BMCP_DATA={resident.data}") == {}
     assert list((resident.data / "run").glob("*.pid")) == []
     # Every child stopped on SIGTERM within its grace period; none had to be killed.
-    assert "stopped 6 processes, all on SIGTERM" in resident.text(), resident.text()
+    assert "stopped 7 processes, all on SIGTERM" in resident.text(), resident.text()
 
 
 def test_up_refuses_bad_counts_with_a_clear_error(tmp_path):

@@ -18,7 +18,8 @@ struct StatusCommand: AsyncParsableCommand {
         } else {
             print("bmcp up: not running for \(run.data.path)")
         }
-        let restarts = (try? Data(contentsOf: run.status)).flatMap { try? JSONParser.parse($0) }?["children"]?.arrayValue ?? []
+        let status = (try? Data(contentsOf: run.status)).flatMap { try? JSONParser.parse($0) }
+        let restarts = status?["children"]?.arrayValue ?? []
         for (name, pid) in run.childPIDs().sorted(by: { $0.key < $1.key }) {
             let restarted = restarts.first { $0["name"]?.stringValue == name }?["restarts"]?.intValue ?? 0
             print("  \(name.padding(toLength: 18, withPad: " ", startingAt: 0)) pid \(pid) \(RunDirectory.isAlive(pid) ? "running" : "NOT RUNNING")\(restarted > 0 ? ", restarted \(restarted)×" : "")")
@@ -38,6 +39,9 @@ struct StatusCommand: AsyncParsableCommand {
             let field = { (key: String) in instance[key]?.stringValue ?? "?" }
             print("  \(field("id")): Blender \(field("blender_version")) at \(field("address")) via \(field("bridge")), \(instance["sessions"]?.intValue ?? 0) session(s), loaded: \(instance["resident_session"]?.stringValue ?? "none"), last heartbeat \(instance["last_heartbeat_ms_ago"]?.intValue ?? 0) ms ago")
         }
-        print("MCP endpoint: clients start \(Installation.binaries.appendingPathComponent("mcp-front").path) over stdio, with BMCP_BROKER_CLIENTS=\(broker.clients)")
+        if let http = status?["http"]?.stringValue {
+            print("MCP endpoint: http://\(http)/mcp (Streamable HTTP); dashboard http://\(http)/")
+        }
+        print("MCP over stdio: clients start \(Installation.binaries.appendingPathComponent("mcp-front").path), with BMCP_BROKER_CLIENTS=\(broker.clients)")
     }
 }

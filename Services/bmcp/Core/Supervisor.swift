@@ -17,6 +17,8 @@ struct SupervisorPlan: Sendable {
     var firstAddonPort: Int
     var run: RunDirectory
     var environment: [String: String]
+    /// Where mcp-front serves HTTP (MCP, API, dashboard), or nil for none.
+    var http: String?
 }
 
 /// Starts N headless Blenders with the addon and the services (session-broker, log-writer,
@@ -70,6 +72,10 @@ struct Supervisor: Service {
         for service in ["session-broker", "log-writer", "prompt-service"] {
             children.append(SupervisedProcess(name: service, executable: plan.binaries.appendingPathComponent(service),
                                               arguments: [], environment: plan.environment, run: plan.run))
+        }
+        if let http = plan.http {
+            children.append(SupervisedProcess(name: "mcp-front", executable: plan.binaries.appendingPathComponent("mcp-front"),
+                                              arguments: ["--http", http], environment: plan.environment, run: plan.run))
         }
         // Blenders are dealt to the bridges in turn; each bridge holds its share.
         let addresses = addonAddresses
@@ -125,6 +131,7 @@ struct Supervisor: Service {
         let status: JSONValue = [
             "supervisor_pid": .int(Int64(getpid())), "updated_at": .string(Timestamp.now()),
             "broker": .string(plan.environment["BMCP_BROKER_CLIENTS"] ?? ""),
+            "http": plan.http.map { .string($0) } ?? .null,
             "children": .array(children.map { child in
                 ["name": .string(child.name), "pid": child.pid.map { .int(Int64($0)) } ?? .null,
                  "restarts": .int(Int64(child.restarts)), "log": .string(child.logFile.path)]
@@ -154,9 +161,9 @@ struct ConnectionHelp {
           broker         \(plan.environment["BMCP_BROKER_CLIENTS"] ?? Settings.brokerClients.defaultValue)
           logs           \(plan.run.logs.path)
           status         bmcp status    stop: bmcp down (or Ctrl-C here)
-
-        Connect an MCP client by starting mcp-front over stdio. For Claude Desktop, add to
-        claude_desktop_config.json:
+        \(plan.http.map { "  MCP over HTTP  http://\($0)/mcp    dashboard: http://\($0)/    API: http://\($0)/api\n" } ?? "")
+        Connect an MCP client over Streamable HTTP at the address above, or start mcp-front over
+        stdio. For Claude Desktop, add to claude_desktop_config.json:
         \(json)
         """
     }

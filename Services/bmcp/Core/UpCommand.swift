@@ -26,6 +26,11 @@ struct UpCommand: AsyncParsableCommand {
     var blender: String?
     @Option(help: "Folder holding the addon's serve.py (default: Addon/ of this checkout)")
     var addon: String?
+    @Option(name: .customLong(Settings.http.flag),
+            help: "Where mcp-front serves MCP over Streamable HTTP (/mcp), the HTTP API and the dashboard (env BMCP_HTTP; default 127.0.0.1:8765)")
+    var http: String?
+    @Flag(name: .customLong("no-http"), help: "Do not run mcp-front over HTTP (stdio clients still start their own)")
+    var noHTTP = false
 
     func validate() throws {
         guard blenders >= 0, blenders <= 64 else { throw ValidationError("--blenders must be 0…64, got \(blenders)") }
@@ -57,7 +62,8 @@ struct UpCommand: AsyncParsableCommand {
             binaries: binaries, addonDirectory: try Installation.addonDirectory(override: addon),
             blender: blenders > 0 ? try BlenderLocator.executable(override: blender) : nil,
             blenders: blenders, bridges: bridges, attached: attached,
-            addonHost: Settings.addonHost.resolve(addonHost), firstAddonPort: port, run: run, environment: environment)
+            addonHost: Settings.addonHost.resolve(addonHost), firstAddonPort: port, run: run, environment: environment,
+            http: noHTTP ? nil : Settings.http.resolve(http))
         try await ServiceRunner.run([Supervisor(plan: plan, logger: logger)], logger: logger)
     }
 }

@@ -23,6 +23,8 @@ public struct MCPFrontCommand: AsyncParsableCommand {
     var http: String?
     @Option(name: .customLong(Settings.token.flag), help: Settings.token.help)
     var token: String?
+    @Option(name: .customLong(Settings.trustedNetwork.flag), help: Settings.trustedNetwork.help)
+    var trustedNetwork: String?
     @Option(name: .customLong(Settings.allowedOrigins.flag), help: Settings.allowedOrigins.help)
     var allowedOrigins: String?
     @Option(name: .customLong(Settings.httpMaxBody.flag), help: Settings.httpMaxBody.help)
@@ -47,10 +49,15 @@ public struct MCPFrontCommand: AsyncParsableCommand {
         guard let limit = Int(rawLimit), limit > 0 else {
             throw ValidationError("--\(Settings.httpMaxBody.flag) must be a positive number of bytes, got '\(rawLimit)'")
         }
+        let trusted = Settings.trustedNetwork.resolve(trustedNetwork)
+        guard trusted == "0" || trusted == "1" else {
+            throw ValidationError("--\(Settings.trustedNetwork.flag) must be 0 or 1, got '\(trusted)'")
+        }
         let origins = Settings.allowedOrigins.resolve(allowedOrigins).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         do {
             return try HTTPFront.Settings(address: address, token: Settings.token.explicit(token),
-                                          allowedOrigins: Set(origins.filter { !$0.isEmpty }), maxBody: limit)
+                                          allowedOrigins: Set(origins.filter { !$0.isEmpty }), maxBody: limit,
+                                          trustedNetwork: trusted == "1")
         } catch let error as HTTPFront.SettingsError {
             throw ValidationError(error.description)
         }

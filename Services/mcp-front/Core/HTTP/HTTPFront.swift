@@ -18,7 +18,7 @@ public struct HTTPFront: Sendable {
         public var maxBody: Int
 
         /// `host:port`, `[v6]:port` or `:port` (all interfaces are never implied: `:port` is loopback).
-        public init(address: String, token: String?, allowedOrigins: Set<String>, maxBody: Int) throws {
+        public init(address: String, token: String?, allowedOrigins: Set<String>, maxBody: Int, trustedNetwork: Bool = false) throws {
             guard let split = address.lastIndex(of: ":"), let port = Int(address[address.index(after: split)...]),
                   (0...65535).contains(port) else {
                 throw SettingsError("--http must be host:port (e.g. 127.0.0.1:8765), got '\(address)'")
@@ -30,8 +30,9 @@ public struct HTTPFront: Sendable {
             self.token = token.flatMap { $0.isEmpty ? nil : $0 }
             self.allowedOrigins = allowedOrigins
             self.maxBody = maxBody
-            if !isLoopback, self.token == nil {
-                throw SettingsError("--http \(address) listens beyond this machine: set a bearer token with --token or BMCP_TOKEN")
+            if !isLoopback, self.token == nil, !trustedNetwork {
+                throw SettingsError("--http \(address) listens beyond this machine: set a bearer token with --token or BMCP_TOKEN "
+                                    + "(or --trusted-network 1 when only a loopback-published container port reaches it)")
             }
         }
 
