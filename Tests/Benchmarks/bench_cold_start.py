@@ -39,7 +39,7 @@ def one_cold_start() -> float:
     system = System(Path(tempfile.mkdtemp(prefix="bmcp-bench-up-", dir="/tmp")))
     log = open(system.logs / "bmcp-up.log", "wb")
     started = time.perf_counter()
-    up = subprocess.Popen([str(system.bin / "bmcp"), "up", "--addon-port", str(free_port())],
+    up = subprocess.Popen([str(system.bin / "bmcp"), "up", "--addon-port", str(free_port()), "--http", f"127.0.0.1:{free_port()}"],
                           env=system.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         return anyio.run(first_call, system, started)

@@ -13,6 +13,7 @@ final class BusWatcher: @unchecked Sendable {
     private var closed = false
 
     private struct Listener {
+        let names: Set<String>?
         let accepts: @Sendable (Envelope) -> Bool
         let continuation: AsyncStream<Envelope>.Continuation
     }
@@ -27,7 +28,7 @@ final class BusWatcher: @unchecked Sendable {
             let codec = EnvelopeCodec()
             loop.watch(socket) { [self] in
                 while let frames = try socket.receive(dontWait: true) {
-                    guard let payload = frames.last, let event = try? codec.decode(payload) else { continue }
+                    guard let payload = frames.last, wanted(payload), let event = try? codec.decode(payload) else { continue }
                     deliver(event)
                 }
             }
@@ -40,6 +41,7 @@ final class BusWatcher: @unchecked Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self, bufferingPolicy: .bufferingNewest(buffer))
         let id = UUID()
         let listener = Listener(
+            names: names,
             accepts: { event in
                 (names?.contains(event.op ?? "") ?? true) && (session == nil || event.session == session)
             },
@@ -58,6 +60,16 @@ final class BusWatcher: @unchecked Sendable {
     }
 
     var listenerCount: Int { lock.withLock { listeners.count } }
+
+    /// Most events are commands nobody here listens to while no `/api/events` stream is open:
+    /// skip decoding those. An event named in a listener's set carries that name as its op, so
+    /// a payload without any wanted name's bytes cannot be wanted (a false positive only costs a decode).
+    private func wanted(_ payload: Data) -> Bool {
+        let sets = lock.withLock { listeners.values.map(\.names) }
+        if sets.isEmpty { return false }
+        if sets.contains(where: { $0 == nil }) { return true }
+        return sets.contains { names in names!.contains { payload.range(of: Data($0.utf8)) != nil } }
+    }
 
     private func deliver(_ event: Envelope) {
         let targets = lock.withLock { listeners.values.filter { $0.accepts(event) } }
