@@ -108,6 +108,33 @@ import Testing
         _ = try files.record(command(1, session: "s-full", params: ["name": "Cube"]))
         #expect(try lines(data, "s-full", "command.log").count == 1)
     }
+
+    @Test func aRetriedEventWritesEachFileOnce() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        try FileManager.default.createDirectory(atPath: "\(data)/sessions/s-part", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(data)/sessions/s-part/command.log", withDestinationPath: "/dev/full")
+        let event = command(7, session: "s-part", extra: ["stdout": "printed once\n"])
+        do {
+            _ = try files.record(event)
+            Issue.record("wrote to /dev/full")
+        } catch let error as FileError {
+            #expect(error.description.hasSuffix("command.log: No space left on device"))
+        }
+        try FileManager.default.removeItem(atPath: "\(data)/sessions/s-part/command.log")
+        #expect(try files.record(event) == ["command.log", "blender.log"])
+        let blender = try String(contentsOfFile: "\(data)/sessions/s-part/blender.log", encoding: .utf8)
+        #expect(blender.components(separatedBy: "printed once").count == 2)
+        #expect(try lines(data, "s-part", "command.log").map { $0["seq"] } == [7])
+    }
+
+    @Test func anUnwritableDataDirectoryIsReportedNotFatal() throws {
+        let files = SessionFiles(dataDirectory: "/proc/self/bmcp-data")
+        #expect(files.writableError()?.description.hasPrefix("/proc/self/bmcp-data") == true)
+        #expect(files.sessionIDs().isEmpty)
+        #expect(throws: (any Error).self) { _ = try files.record(command(1)) }
+        #expect(SessionFiles(dataDirectory: temporaryData()).writableError() == nil)
+    }
 }
 
 @Suite struct EventSequencerTests {
