@@ -169,3 +169,20 @@ def test_a_corrupt_state_json_is_rebuilt_at_start_up(system):
     cube = next(obj for obj in snapshot["scene"]["objects"] if obj["name"] == created)
     assert cube["dimensions"] == [2.0, 2.0, 2.0]
     client.close()
+
+
+def test_a_command_lost_with_its_bridge_is_logged(system):
+    client = BusClient(system.env["BMCP_BROKER_CLIENTS"], "lost-client")
+    session = client.call("session.create", params={"name": "lost", "session_id": "s-lost"})["session_id"]
+    client.call("scene.info", session)
+    request_id = client.send("code.execute", session, {"code": "import time\ntime.sleep(1.5)"})
+    time.sleep(0.3)
+    system.processes["blender-bridge"].kill()
+    answer = client.receive(timeout=10)
+    assert answer["id"] == request_id and answer["error"]["code"] == "bridge_lost", answer
+    log = system.data / "sessions" / session / "command.log"
+    line = wait_for(lambda: next((line for line in lines(log) if line["request_id"] == request_id), None), 10,
+                    "the lost command in command.log")
+    assert line["status"] == "error" and line["error"]["code"] == "bridge_lost" and line["op"] == "code.execute"
+    system.start_bridge()
+    client.close()

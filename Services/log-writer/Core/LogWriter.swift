@@ -182,7 +182,9 @@ public final class LogWriter {
             do {
                 let changed = try files.record(event)
                 written += 1
-                if writeError != nil {
+                // Only a file written proves the disk takes writes again (events without a
+                // session write nothing).
+                if writeError != nil, !changed.isEmpty {
                     logger.notice("writing again after: \(writeError ?? "")")
                     writeError = nil
                 }
