@@ -128,6 +128,36 @@ import Testing
         #expect(try lines(data, "s-part", "command.log").map { $0["seq"] } == [7])
     }
 
+    @Test func recoveryReadsOnlyTheEndOfALongLog() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        let padding = String(repeating: "p", count: 300)
+        for seq in 1...3000 { _ = try files.record(command(UInt64(seq), session: "s-long", params: ["name": .string(padding)], extra: ["stdout": .string("line \(seq)\n")])) }
+        for name in ["command.log", "blender.log"] {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(data)/sessions/s-long/\(name)"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("{\"cut".utf8))
+            try handle.close()
+        }
+        #expect(SessionFiles(dataDirectory: data).recoverLastSequences() == ["session-broker/ab12": 3000])
+        #expect(try lines(data, "s-long", "command.log").count == 3000)
+        #expect(try String(contentsOfFile: "\(data)/sessions/s-long/blender.log", encoding: .utf8).hasSuffix("stdout | line 3000\n"))
+        let recent = files.commandLines("s-long", limit: 2)
+        #expect(recent.total == 3000 && recent.lines.map { $0["seq"] } == [2999, 3000])
+    }
+
+    @Test func aLineCutShortIsRemovedBeforeTheNextAppend() throws {
+        let data = temporaryData()
+        _ = try SessionFiles(dataDirectory: data).record(command(1))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(data)/sessions/s-1/command.log"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq": 2, "cut"#.utf8))
+        try handle.close()
+        // No recovery pass (as when the disk was read-only at start-up): the append itself cuts it.
+        _ = try SessionFiles(dataDirectory: data).record(command(2))
+        #expect(try lines(data, "s-1", "command.log").map { $0["seq"] } == [1, 2])
+    }
+
     @Test func anUnwritableDataDirectoryIsReportedNotFatal() throws {
         let files = SessionFiles(dataDirectory: "/proc/self/bmcp-data")
         #expect(files.writableError()?.description.hasPrefix("/proc/self/bmcp-data") == true)

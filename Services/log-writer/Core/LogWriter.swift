@@ -54,10 +54,10 @@ public final class LogWriter {
     /// state.json and design.md follow a burst of changes: once it pauses, and at least every
     /// few seconds while it goes on (a pure debounce would never fire during a long burst).
     private var snapshots: Debouncer!
+    private var designs: Debouncer!
     static let announceEvery = Duration.milliseconds(100)
     /// When each session file's last `log.updated` went out, and its pending trailing one.
     private var announced: [String: (at: UInt64, trailing: Int?)] = [:]
-    private var designs: Debouncer!
 
     public init(loop: SocketLoop, configuration: LogWriterConfiguration) throws {
         self.loop = loop
@@ -75,7 +75,7 @@ public final class LogWriter {
         answerQueries()
         loop.watch(events) { [unowned self] in try self.drainEvents() }
         loop.every(.seconds(1)) { [unowned self] in self.retryBacklog() }
-        snapshots = Debouncer(loop: loop, quiet: .milliseconds(300), ceiling: .seconds(3))
+        snapshots = Debouncer(loop: loop, quiet: .milliseconds(300), ceiling: .seconds(5))
         designs = Debouncer(loop: loop, quiet: .milliseconds(500), ceiling: .seconds(5))
         repairStates()
         logger.info("log-writer writing to \(files.root.path); resuming after \(sequencer.last.count) publisher(s)")

@@ -144,8 +144,18 @@ final class SessionFiles {
             let folder = try folder(session)
             try makeFolder(folder)
             let path = folder.appendingPathComponent(name).path
-            descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw FileError(path: path, code: errno) }
+            // A line cut short by a crash (not removed at start-up, the disk was read-only
+            // then) goes before anything is appended after it.
+            let size = lseek(descriptor, 0, SEEK_END)
+            var last: UInt8 = 0x0A
+            if size > 0, pread(descriptor, &last, 1, size - 1) == 1, last != 0x0A,
+               ftruncate(descriptor, Self.endOfLastLine(descriptor, size: size)) != 0 {
+                let code = errno
+                close(descriptor)
+                throw FileError(path: path, code: code)
+            }
             handles[key] = descriptor
         }
         let start = lseek(descriptor, 0, SEEK_END)
@@ -216,16 +226,11 @@ final class SessionFiles {
     func recoverLastSequences() -> [String: UInt64] {
         var last: [String: UInt64] = [:]
         for session in sessionIDs() {
-            for name in ["command.log", "events.log"] {
-                let file = root.appendingPathComponent(session).appendingPathComponent(name)
-                guard let data = try? Data(contentsOf: file), !data.isEmpty else { continue }
-                var whole = data
-                if data.last != 0x0A {
-                    let cut = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? data.startIndex
-                    whole = data[data.startIndex..<cut]
-                    try? FileHandle(forWritingTo: file).truncate(atOffset: UInt64(whole.count))
-                }
-                for line in whole.split(separator: 0x0A).suffix(64) {
+            for name in ["command.log", "events.log", "blender.log"] {
+                let path = root.appendingPathComponent(session).appendingPathComponent(name).path
+                let lines = Self.cutShortLineAndReadTail(path)
+                guard name != "blender.log" else { continue }
+                for line in lines.suffix(64) {
                     guard let value = try? JSONParser.parse(line), let source = value["source"]?.stringValue,
                           let seq = value["seq"]?.intValue, seq > 0 else { continue }
                     last[source] = max(last[source] ?? 0, UInt64(seq))
@@ -233,6 +238,46 @@ final class SessionFiles {
             }
         }
         return last
+    }
+
+    /// The whole lines at the end of a file, reading only its last 256 KiB when that holds a
+    /// line break. A last line left without its newline (a crash mid-write) is not one of them,
+    /// and is cut off the file when the file can be written (else before the next append).
+    static func cutShortLineAndReadTail(_ path: String) -> [Data] {
+        guard let handle = FileHandle(forReadingAtPath: path), let size = try? handle.seekToEnd(), size > 0 else { return [] }
+        defer { try? handle.close() }
+        var start = size > 256 * 1024 ? size - 256 * 1024 : 0
+        while true {
+            guard (try? handle.seek(toOffset: start)) != nil else { return [] }
+            let tail = handle.readData(ofLength: Int(size - start))
+            var whole = tail[...]
+            if tail.last != 0x0A {
+                guard let newline = tail.lastIndex(of: 0x0A) else {
+                    if start > 0 { start = 0; continue }  // one long line: look further back
+                    _ = truncate(path, 0)
+                    return []
+                }
+                whole = tail[tail.startIndex...newline]
+                _ = truncate(path, off_t(start) + off_t(whole.count))
+            }
+            var lines = whole.split(separator: 0x0A, omittingEmptySubsequences: true)
+            if start > 0, !lines.isEmpty { lines.removeFirst() }  // began mid-line
+            return lines.map { Data($0) }
+        }
+    }
+
+    /// Where the file's last whole line ends (0 if it has none), reading back from its end.
+    private static func endOfLastLine(_ descriptor: Int32, size: off_t) -> off_t {
+        var end = size
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while end > 0 {
+            let start = max(0, end - off_t(buffer.count))
+            let count = pread(descriptor, &buffer, Int(end - start), start)
+            guard count > 0 else { return 0 }
+            if let index = buffer[0..<count].lastIndex(of: 0x0A) { return start + off_t(index) + 1 }
+            end = start
+        }
+        return 0
     }
 
     func sessionIDs() -> [String] {
