@@ -4,12 +4,12 @@ bounds, parent, collection, materials and modifiers; the materials; units; count
 
 import bpy
 
-from .object_facts import euler_rotation, world_bounding_box
+from .object_facts import euler_rotation, is_visible, world_bounding_box
 from .ops_common import current_scene, registry, update_view_layer, vector
 
 # Beyond this many objects the snapshot lists the first ones by name and says so, so a huge
 # scene never produces a state.json too large for the bus.
-MAX_OBJECTS = 5000
+MAX_OBJECTS = 10_000
 
 
 def _base_color(material):
@@ -33,6 +33,7 @@ def _object_entry(obj):
         "collection": obj.users_collection[0].name if obj.users_collection else None,
         "materials": [slot.material.name for slot in obj.material_slots if slot.material],
         "modifiers": [{"name": modifier.name, "type": modifier.type} for modifier in obj.modifiers],
+        "visible": is_visible(obj),
     }
     if obj.type == "MESH" and obj.data is not None:
         entry["vertices"] = len(obj.data.vertices)
@@ -52,6 +53,8 @@ def scene_snapshot(ctx):
         by_type[obj.type] = by_type.get(obj.type, 0) + 1
     return {
         "name": scene.name,
+        "object_count": len(ordered),
+        "unit_system": units.system,
         "units": {"system": units.system, "scale_length": float(units.scale_length), "length_unit": units.length_unit},
         "counts": {"objects": len(ordered), "by_type": by_type, "materials": len(bpy.data.materials),
                    "collections": len(bpy.data.collections)},

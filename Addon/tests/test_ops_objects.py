@@ -232,3 +232,20 @@ def test_v1_object_info_keeps_v1_bounding_box_shape(client, addon):
         result = v1.command("get_object_info", {"name": "Cube"})["result"]
     assert result["world_bounding_box"] == [[-1, -1, -1], [1, 1, 1]]
     assert result["mesh"]["polygons"] == 6
+
+
+def test_scene_snapshot_lists_every_object_with_sizes_bounds_and_materials(client):
+    client.call("material.create", {"name": "Clay", "base_color": [0.5, 0.25, 0.0]})
+    client.call("object.transform", {"name": "Cube", "location": [10, 0, 0], "scale": [2, 1, 1]})
+    client.call("material.assign", {"object": "Cube", "material": "Clay"})
+    snapshot = client.call("scene.snapshot")
+    objects = {obj["name"]: obj for obj in snapshot["objects"]}
+    assert set(objects) == {"Cube", "Camera", "Light"} and snapshot["object_count"] == 3
+    assert not snapshot["truncated"]
+    cube = objects["Cube"]
+    assert cube["type"] == "MESH" and cube["collection"] == "Collection" and "Clay" in cube["materials"]
+    assert cube["dimensions"] == pytest.approx([4, 2, 2])
+    assert cube["world_bounding_box"] == {"min": pytest.approx([8, -1, -1]), "max": pytest.approx([12, 1, 1])}
+    assert {"name": "Clay", "base_color": pytest.approx([0.5, 0.25, 0.0, 1.0])} in snapshot["materials"]
+    # Read-only: the scene is as it was.
+    assert client.call("scene.info")["object_count"] == 3

@@ -113,6 +113,63 @@ import Testing
         _ = try files.record(command(1, session: "s-full", params: ["name": "Cube"]))
         #expect(try lines(data, "s-full", "command.log").count == 1)
     }
+
+    @Test func aRetriedEventWritesEachFileOnce() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        try FileManager.default.createDirectory(atPath: "\(data)/sessions/s-part", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(data)/sessions/s-part/command.log", withDestinationPath: "/dev/full")
+        let event = command(7, session: "s-part", extra: ["stdout": "printed once\n"])
+        do {
+            _ = try files.record(event)
+            Issue.record("wrote to /dev/full")
+        } catch let error as FileError {
+            #expect(error.description.hasSuffix("command.log: No space left on device"))
+        }
+        try FileManager.default.removeItem(atPath: "\(data)/sessions/s-part/command.log")
+        #expect(try files.record(event) == ["command.log", "blender.log"])
+        let blender = try String(contentsOfFile: "\(data)/sessions/s-part/blender.log", encoding: .utf8)
+        #expect(blender.components(separatedBy: "printed once").count == 2)
+        #expect(try lines(data, "s-part", "command.log").map { $0["seq"] } == [7])
+    }
+
+    @Test func recoveryReadsOnlyTheEndOfALongLog() throws {
+        let data = temporaryData()
+        let files = try SessionFiles(dataDirectory: data)
+        let padding = String(repeating: "p", count: 300)
+        for seq in 1...3000 { _ = try files.record(command(UInt64(seq), session: "s-long", params: ["name": .string(padding)], extra: ["stdout": .string("line \(seq)\n")])) }
+        for name in ["command.log", "blender.log"] {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(data)/sessions/s-long/\(name)"))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("{\"cut".utf8))
+            try handle.close()
+        }
+        #expect(SessionFiles(dataDirectory: data).recoverLastSequences() == ["session-broker/ab12": 3000])
+        #expect(try lines(data, "s-long", "command.log").count == 3000)
+        #expect(try String(contentsOfFile: "\(data)/sessions/s-long/blender.log", encoding: .utf8).hasSuffix("stdout | line 3000\n"))
+        let recent = files.commandLines("s-long", limit: 2)
+        #expect(recent.total == 3000 && recent.lines.map { $0["seq"] } == [2999, 3000])
+    }
+
+    @Test func aLineCutShortIsRemovedBeforeTheNextAppend() throws {
+        let data = temporaryData()
+        _ = try SessionFiles(dataDirectory: data).record(command(1))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(data)/sessions/s-1/command.log"))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"seq": 2, "cut"#.utf8))
+        try handle.close()
+        // No recovery pass (as when the disk was read-only at start-up): the append itself cuts it.
+        _ = try SessionFiles(dataDirectory: data).record(command(2))
+        #expect(try lines(data, "s-1", "command.log").map { $0["seq"] } == [1, 2])
+    }
+
+    @Test func anUnwritableDataDirectoryIsReportedNotFatal() throws {
+        let files = SessionFiles(dataDirectory: "/proc/self/bmcp-data")
+        #expect(files.writableError()?.description.hasPrefix("/proc/self/bmcp-data") == true)
+        #expect(files.sessionIDs().isEmpty)
+        #expect(throws: (any Error).self) { _ = try files.record(command(1)) }
+        #expect(SessionFiles(dataDirectory: temporaryData()).writableError() == nil)
+    }
 }
 
 @Suite struct EventSequencerTests {

@@ -51,13 +51,18 @@ public final class LogWriter {
     private var backlog: [Envelope] = []
     private var writeError: String?
     private var written: UInt64 = 0
-    private var snapshotTimers: [String: Int] = [:]
-    private var designTimers: [String: Int] = [:]
+    /// state.json and design.md follow a burst of changes: once it pauses, and at least every
+    /// few seconds while it goes on (a pure debounce would never fire during a long burst).
+    private var snapshots: Debouncer!
+    private var designs: Debouncer!
+    static let announceEvery = Duration.milliseconds(100)
+    /// When each session file's last `log.updated` went out, and its pending trailing one.
+    private var announced: [String: (at: UInt64, trailing: Int?)] = [:]
 
     public init(loop: SocketLoop, configuration: LogWriterConfiguration) throws {
         self.loop = loop
         logger = loop.logger
-        files = try SessionFiles(dataDirectory: configuration.dataDirectory)
+        files = SessionFiles(dataDirectory: configuration.dataDirectory)
         sequencer = EventSequencer(last: files.recoverLastSequences())
         broker = try RequestLink(loop: loop, endpoint: configuration.brokerEndpoint)
         updates = try EventPublisher(loop: loop, endpoint: configuration.eventsInEndpoint, source: "log-writer/\(instanceTag())")
@@ -70,8 +75,15 @@ public final class LogWriter {
         answerQueries()
         loop.watch(events) { [unowned self] in try self.drainEvents() }
         loop.every(.seconds(1)) { [unowned self] in self.retryBacklog() }
+        snapshots = Debouncer(loop: loop, quiet: .milliseconds(300), ceiling: .seconds(5))
+        designs = Debouncer(loop: loop, quiet: .milliseconds(500), ceiling: .seconds(5))
         repairStates()
         logger.info("log-writer writing to \(files.root.path); resuming after \(sequencer.last.count) publisher(s)")
+        catchUpAtStart()
+        if let problem = files.writableError() {
+            writeError = problem.description
+            logger.error("cannot write session files (\(problem)); serving reads, and keeping events until the data directory is writable")
+        }
     }
 
     // MARK: Events in
@@ -87,6 +99,22 @@ public final class LogWriter {
             let outcome = sequencer.accept(event)
             write(outcome.ready)
             if let after = outcome.missingAfter { requestReplay(source, after: after) }
+        }
+    }
+
+    /// Asks the broker at once what it published while this log-writer was down, instead of
+    /// waiting for its next `bus.head` (a second away) to show the gap.
+    private func catchUpAtStart(attempt: Int = 1) {
+        let probe = Envelope.request(op: Op.eventsReplay, params: ["source": "", "after_seq": 0, "limit": 1], source: "log-writer")
+        broker.send(probe, timeout: .seconds(2)) { [unowned self] outcome in
+            guard case .success(let reply) = outcome, reply.kind == .reply, let source = reply.result?["source"]?.stringValue,
+                  source.hasPrefix(Self.brokerPrefix) else {
+                // No broker yet: its bus.head will say where it stands once it is up.
+                if attempt < 3 { loop.after(.seconds(1)) { [unowned self] in self.catchUpAtStart(attempt: attempt + 1) } }
+                return
+            }
+            let head = UInt64(reply.result?["last_seq"]?.intValue ?? 0)
+            if let after = sequencer.missing(source: source, head: head) { requestReplay(source, after: after) }
         }
     }
 
@@ -154,7 +182,9 @@ public final class LogWriter {
             do {
                 let changed = try files.record(event)
                 written += 1
-                if writeError != nil {
+                // Only a file written proves the disk takes writes again (events without a
+                // session write nothing).
+                if writeError != nil, !changed.isEmpty {
                     logger.notice("writing again after: \(writeError ?? "")")
                     writeError = nil
                 }
@@ -162,8 +192,11 @@ public final class LogWriter {
             } catch let error as BusError {
                 logger.error("event \(event.seq ?? 0) from \(event.source ?? "?") not logged: \(error.message)")
             } catch {
+                // Said once per cause, not at every retry.
+                if writeError != "\(error)" {
+                    logger.error("cannot write session files (\(error)); keeping events until the data directory is writable")
+                }
                 writeError = "\(error)"
-                logger.error("cannot write session files (\(error)); keeping events until the data directory is writable")
                 backlog.append(contentsOf: ready[index...])
                 return
             }
@@ -171,7 +204,14 @@ public final class LogWriter {
     }
 
     private func retryBacklog() {
-        guard !backlog.isEmpty else { return }
+        guard !backlog.isEmpty else {
+            // Nothing held, but the directory was unwritable (at start-up): is it now?
+            if writeError != nil, files.writableError() == nil {
+                logger.notice("data directory writable again after: \(writeError ?? "")")
+                writeError = nil
+            }
+            return
+        }
         let pending = backlog
         backlog.removeAll()
         write(pending)
@@ -179,7 +219,7 @@ public final class LogWriter {
 
     private func afterWrite(_ event: Envelope, changed: [String]) {
         guard let session = event.session else { return }
-        for file in changed { updates.publish(EventName.logUpdated, session: session, payload: ["file": .string(file)]) }
+        for file in changed { announce(session, file) }
         let op = event.params?["op"]?.stringValue ?? ""
         if event.op == EventName.commandCompleted, !Op.readOnly.contains(op), !op.hasPrefix("render.") {
             scheduleSnapshot(session)
@@ -187,13 +227,32 @@ public final class LogWriter {
         scheduleDesign(session)
     }
 
+    /// `log.updated` for a session's file: the first change at once, then at most one per
+    /// `announceEvery` while changes keep coming (a burst is one trailing update, not thousands).
+    private func announce(_ session: String, _ file: String) {
+        let key = "\(session)/\(file)"
+        let now = MonotonicClock.nanoseconds()
+        let every = Self.announceEvery.nanoseconds
+        if let last = announced[key] {
+            if last.trailing != nil { return }
+            if now < last.at + every {
+                let timer = loop.after(.nanoseconds(Int64(last.at + every - now))) { [unowned self] in
+                    announced[key] = (MonotonicClock.nanoseconds(), nil)
+                    updates.publish(EventName.logUpdated, session: session, payload: ["file": .string(file)])
+                }
+                announced[key] = (last.at, timer)
+                return
+            }
+        }
+        announced[key] = (now, nil)
+        updates.publish(EventName.logUpdated, session: session, payload: ["file": .string(file)])
+    }
+
     // MARK: state.json and design.md
 
     /// After a burst of changes, one snapshot of the scene (read-only, as an observer).
     private func scheduleSnapshot(_ session: String) {
-        if let timer = snapshotTimers[session] { loop.cancelTimer(timer) }
-        snapshotTimers[session] = loop.after(.milliseconds(300)) { [unowned self] in
-            snapshotTimers[session] = nil
+        snapshots.schedule(session) { [unowned self] in
             var request = Envelope.request(op: Op.sceneSnapshot, session: session, source: "log-writer")
             request.meta = ["observe": true]
             broker.send(request, timeout: .seconds(30)) { [unowned self] outcome in
@@ -203,7 +262,7 @@ public final class LogWriter {
                 }
                 do {
                     try files.replaceState(session, with: ["session_id": .string(session), "updated_at": .string(Timestamp.now()), "scene": scene])
-                    updates.publish(EventName.logUpdated, session: session, payload: ["file": "state.json"])
+                    announce(session, "state.json")
                     scheduleDesign(session)
                 } catch {
                     logger.error("state.json of \(session) not written: \(error)")
@@ -213,9 +272,7 @@ public final class LogWriter {
     }
 
     private func scheduleDesign(_ session: String) {
-        if let timer = designTimers[session] { loop.cancelTimer(timer) }
-        designTimers[session] = loop.after(.milliseconds(500)) { [unowned self] in
-            designTimers[session] = nil
+        designs.schedule(session) { [unowned self] in
             let created = files.firstLines(session, file: "events.log", limit: 20).first { $0["event"] == "session.created" }
             let recent = files.commandLines(session, limit: 50)
             let document = DesignDocument(
@@ -226,7 +283,7 @@ public final class LogWriter {
                 hasRender: files.hasRender(session))
             do {
                 try files.replaceDesign(session, with: document.render())
-                updates.publish(EventName.logUpdated, session: session, payload: ["file": "design.md"])
+                announce(session, "design.md")
             } catch {
                 logger.error("design.md of \(session) not written: \(error)")
             }
@@ -279,5 +336,36 @@ public final class LogWriter {
         queries.handle(Op.logsSessions) { [unowned self] _ in
             ["sessions": .array(files.sessionIDs().map(JSONValue.string))]
         }
+    }
+}
+
+/// Runs a key's action once calls for it pause for `quiet`, and no later than `ceiling` after
+/// the first call it has not run for yet. Loop-confined.
+final class Debouncer {
+    private let loop: SocketLoop
+    private let quiet: UInt64
+    private let ceiling: UInt64
+    private var pending: [String: (timer: Int, since: UInt64)] = [:]
+
+    init(loop: SocketLoop, quiet: Duration, ceiling: Duration) {
+        self.loop = loop
+        self.quiet = quiet.nanoseconds
+        self.ceiling = ceiling.nanoseconds
+    }
+
+    func schedule(_ key: String, _ action: @escaping () -> Void) {
+        let now = MonotonicClock.nanoseconds()
+        var since = now
+        if let current = pending[key] {
+            since = current.since
+            loop.cancelTimer(current.timer)
+        }
+        let latest = since + ceiling
+        let delay = min(quiet, latest > now ? latest - now : 0)
+        let timer = loop.after(.nanoseconds(Int64(delay))) { [unowned self] in
+            pending[key] = nil
+            action()
+        }
+        pending[key] = (timer, since)
     }
 }

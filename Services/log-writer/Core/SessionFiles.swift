@@ -10,16 +10,35 @@ final class SessionFiles {
     static let readable: Set<String> = ["command.log", "blender.log", "events.log", "state.json", "design.md"]
 
     let root: URL
-    private var handles: [String: FileHandle] = [:]  // keyed by "<session>/<file>"
+    private var handles: [String: Int32] = [:]  // open file descriptors, keyed by "<session>/<file>"
     private let writer = JSONWriter(sortedKeys: true)
+    /// The event whose files were partly written when a write failed, and the parts done, so
+    /// its retry writes each file once.
+    private var partial: (event: String, done: Set<String>)?
+    /// Checked session folders (checking an id costs more than writing its line).
+    private var folders: [String: URL] = [:]
+    /// Lines in each session's command.log, once counted.
+    private var commandCounts: [String: Int] = [:]
 
-    init(dataDirectory: String) throws {
+    /// Never fails: a data directory that cannot be written yet is reported by `writableError()`
+    /// and written to once it can be; reads go on meanwhile.
+    init(dataDirectory: String) {
         root = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("sessions", isDirectory: true)
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try? makeFolder(root)
     }
 
     deinit {
-        for handle in handles.values { try? handle.close() }
+        for descriptor in handles.values { close(descriptor) }
+    }
+
+    /// Why the data directory cannot be written now, or nil when it can.
+    func writableError() -> FileError? {
+        do {
+            try makeFolder(root)
+        } catch {
+            return error as? FileError ?? FileError(path: root.path, code: EIO)
+        }
+        return access(root.path, W_OK) == 0 ? nil : FileError(path: root.path, code: errno)
     }
 
     /// A session id becomes a folder name, so it may hold only safe characters.
@@ -29,39 +48,63 @@ final class SessionFiles {
     }
 
     func folder(_ session: String) throws(BusError) -> URL {
+        if let known = folders[session] { return known }
         guard Self.isValidSessionID(session) else {
             throw BusError(code: ErrorCode.badParams, message: "session id '\(session)' is not a safe folder name")
         }
-        return root.appendingPathComponent(session, isDirectory: true)
+        let folder = root.appendingPathComponent(session, isDirectory: true)
+        if folders.count < 100_000 { folders[session] = folder }
+        return folder
     }
 
     // MARK: Writing
 
     /// Writes one event where it belongs; returns the files it changed.
+    ///
+    /// An event is written whole or reported as failed; when it is tried again (the caller
+    /// keeps it until the disk can take it), the files it already reached are not written twice.
     func record(_ event: Envelope) throws -> [String] {
         guard let session = event.session else { return [] }
         let folder = try folder(session)
+        let key = "\(event.source ?? "")#\(event.seq ?? 0)"
+        var done = partial?.event == key ? partial!.done : []
+        func step(_ part: String, _ body: () throws -> Void) throws {
+            guard !done.contains(part) else { return }
+            do {
+                try body()
+            } catch {
+                partial = (key, done)
+                throw error
+            }
+            done.insert(part)
+        }
+        defer { if partial?.event == key, done.contains("command.log") || done.contains("events.log") { partial = nil } }
+
         guard event.op == EventName.commandCompleted || event.op == EventName.commandFailed else {
-            try append(session, "events.log", line(of: event))
+            try step("events.log") { try append(session, "events.log", line(of: event)) }
             return ["events.log"]
         }
         var changed = ["command.log"]
         var codeFile: String?
         if let code = event.params?["params"]?["code"]?.stringValue {
-            codeFile = String(format: "code/%06llu.py", event.seq ?? 0)
-            try write(Data(code.utf8), to: folder.appendingPathComponent(codeFile!))
+            let name = String(format: "code/%06llu.py", event.seq ?? 0)
+            codeFile = name
+            try step("code") { try write(Data(code.utf8), to: folder.appendingPathComponent(name)) }
         }
         if let image = event.params?["image_base64"]?.stringValue, let data = Data(base64Encoded: image) {
             let ext = event.params?["image_format"]?.stringValue ?? "png"
-            try write(data, to: folder.appendingPathComponent(String(format: "renders/%06llu.\(ext)", event.seq ?? 0)))
-            try write(data, to: folder.appendingPathComponent("renders/latest.\(ext)"))
+            try step("render") {
+                try write(data, to: folder.appendingPathComponent(String(format: "renders/%06llu.\(ext)", event.seq ?? 0)))
+                try write(data, to: folder.appendingPathComponent("renders/latest.\(ext)"))
+            }
         }
         let blender = CommandRecord.blenderLines(event)
         if !blender.isEmpty {
-            try append(session, "blender.log", Data(blender.utf8))
+            try step("blender.log") { try append(session, "blender.log", Data(blender.utf8)) }
             changed.append("blender.log")
         }
-        try append(session, "command.log", line(of: CommandRecord.line(event, codeFile: codeFile)))
+        try step("command.log") { try append(session, "command.log", line(of: CommandRecord.line(event, codeFile: codeFile))) }
+        if let count = commandCounts[session] { commandCounts[session] = count + 1 }
         return changed
     }
 
@@ -90,41 +133,88 @@ final class SessionFiles {
         return Data(bytes)
     }
 
+    /// Appends `data` whole (one write(2) for a line) or not at all: a short write (the disk
+    /// filled up mid-line) is cut off again, so a retry never leaves half a line behind.
     private func append(_ session: String, _ name: String, _ data: Data) throws {
         let key = "\(session)/\(name)"
-        let handle: FileHandle
-        if let open = handles[key] {
-            handle = open
+        let descriptor: Int32
+        if let existing = handles[key] {
+            descriptor = existing
         } else {
             let folder = try folder(session)
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let file = folder.appendingPathComponent(name)
-            if !FileManager.default.fileExists(atPath: file.path) {
-                guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
-                }
+            try makeFolder(folder)
+            let path = folder.appendingPathComponent(name).path
+            descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw FileError(path: path, code: errno) }
+            // A line cut short by a crash (not removed at start-up, the disk was read-only
+            // then) goes before anything is appended after it.
+            let size = lseek(descriptor, 0, SEEK_END)
+            var last: UInt8 = 0x0A
+            if size > 0, pread(descriptor, &last, 1, size - 1) == 1, last != 0x0A,
+               ftruncate(descriptor, Self.endOfLastLine(descriptor, size: size)) != 0 {
+                let code = errno
+                close(descriptor)
+                throw FileError(path: path, code: code)
             }
-            handle = try FileHandle(forWritingTo: file)
-            try handle.seekToEnd()
-            handles[key] = handle
+            handles[key] = descriptor
         }
+        let start = lseek(descriptor, 0, SEEK_END)
         do {
-            try handle.write(contentsOf: data)
+            try writeAll(descriptor, data, path: { root.appendingPathComponent(key).path })
         } catch {
+            if start >= 0 { _ = ftruncate(descriptor, start) }
             // Reopen next time: the file may have been replaced, or the disk freed.
-            try? handle.close()
+            close(descriptor)
             handles[key] = nil
             throw error
         }
     }
 
-    /// Whole-file replacement that is never seen half-written.
+    /// Whole-file replacement that is never seen half-written: a temporary file, then rename.
     private func write(_ data: Data, to file: URL) throws {
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp")
-        try data.write(to: temporary)
-        if rename(temporary.path, file.path) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file.path])
+        try makeFolder(file.deletingLastPathComponent())
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError(path: temporary, code: errno) }
+        do {
+            try writeAll(descriptor, data, path: { temporary })
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        if rename(temporary, file.path) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw FileError(path: file.path, code: code)
+        }
+    }
+
+    private func writeAll(_ descriptor: Int32, _ data: Data, path: () -> String) throws {
+        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < buffer.count {
+                let count = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw FileError(path: path(), code: errno)
+                }
+                offset += count
+            }
+        }
+    }
+
+    private func makeFolder(_ folder: URL) throws {
+        guard !FileManager.default.fileExists(atPath: folder.path) else { return }
+        var missing: [URL] = []
+        var next = folder
+        while !FileManager.default.fileExists(atPath: next.path), next.path != "/" {
+            missing.append(next)
+            next = next.deletingLastPathComponent()
+        }
+        for path in missing.reversed().map(\.path) {
+            if mkdir(path, 0o755) != 0, errno != EEXIST { throw FileError(path: path, code: errno) }
         }
     }
 
@@ -136,16 +226,11 @@ final class SessionFiles {
     func recoverLastSequences() -> [String: UInt64] {
         var last: [String: UInt64] = [:]
         for session in sessionIDs() {
-            for name in ["command.log", "events.log"] {
-                let file = root.appendingPathComponent(session).appendingPathComponent(name)
-                guard let data = try? Data(contentsOf: file), !data.isEmpty else { continue }
-                var whole = data
-                if data.last != 0x0A {
-                    let cut = (data.lastIndex(of: 0x0A).map { $0 + 1 }) ?? data.startIndex
-                    whole = data[data.startIndex..<cut]
-                    try? FileHandle(forWritingTo: file).truncate(atOffset: UInt64(whole.count))
-                }
-                for line in whole.split(separator: 0x0A).suffix(64) {
+            for name in ["command.log", "events.log", "blender.log"] {
+                let path = root.appendingPathComponent(session).appendingPathComponent(name).path
+                let lines = Self.cutShortLineAndReadTail(path)
+                guard name != "blender.log" else { continue }
+                for line in lines.suffix(64) {
                     guard let value = try? JSONParser.parse(line), let source = value["source"]?.stringValue,
                           let seq = value["seq"]?.intValue, seq > 0 else { continue }
                     last[source] = max(last[source] ?? 0, UInt64(seq))
@@ -153,6 +238,46 @@ final class SessionFiles {
             }
         }
         return last
+    }
+
+    /// The whole lines at the end of a file, reading only its last 256 KiB when that holds a
+    /// line break. A last line left without its newline (a crash mid-write) is not one of them,
+    /// and is cut off the file when the file can be written (else before the next append).
+    static func cutShortLineAndReadTail(_ path: String) -> [Data] {
+        guard let handle = FileHandle(forReadingAtPath: path), let size = try? handle.seekToEnd(), size > 0 else { return [] }
+        defer { try? handle.close() }
+        var start = size > 256 * 1024 ? size - 256 * 1024 : 0
+        while true {
+            guard (try? handle.seek(toOffset: start)) != nil else { return [] }
+            let tail = handle.readData(ofLength: Int(size - start))
+            var whole = tail[...]
+            if tail.last != 0x0A {
+                guard let newline = tail.lastIndex(of: 0x0A) else {
+                    if start > 0 { start = 0; continue }  // one long line: look further back
+                    _ = truncate(path, 0)
+                    return []
+                }
+                whole = tail[tail.startIndex...newline]
+                _ = truncate(path, off_t(start) + off_t(whole.count))
+            }
+            var lines = whole.split(separator: 0x0A, omittingEmptySubsequences: true)
+            if start > 0, !lines.isEmpty { lines.removeFirst() }  // began mid-line
+            return lines.map { Data($0) }
+        }
+    }
+
+    /// Where the file's last whole line ends (0 if it has none), reading back from its end.
+    private static func endOfLastLine(_ descriptor: Int32, size: off_t) -> off_t {
+        var end = size
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while end > 0 {
+            let start = max(0, end - off_t(buffer.count))
+            let count = pread(descriptor, &buffer, Int(end - start), start)
+            guard count > 0 else { return 0 }
+            if let index = buffer[0..<count].lastIndex(of: 0x0A) { return start + off_t(index) + 1 }
+            end = start
+        }
+        return 0
     }
 
     func sessionIDs() -> [String] {
@@ -209,22 +334,75 @@ final class SessionFiles {
         return try? JSONParser.parse(data)
     }
 
-    /// The last `limit` command records of a session, for its design document.
+    /// The last `limit` command records of a session, for its design document, and how many
+    /// there are. Reads only the end of the file; the count is kept once made.
     func commandLines(_ session: String, limit: Int) -> (lines: [JSONValue], total: Int) {
-        guard let folder = try? folder(session), let data = try? Data(contentsOf: folder.appendingPathComponent("command.log")) else {
-            return ([], 0)
+        guard let folder = try? folder(session) else { return ([], 0) }
+        let path = folder.appendingPathComponent("command.log").path
+        let total: Int
+        if let known = commandCounts[session] {
+            total = known
+        } else {
+            guard let counted = Self.countLines(path) else { return ([], 0) }
+            total = counted
+            commandCounts[session] = counted
         }
-        let all = data.split(separator: 0x0A)
-        return (all.suffix(limit).compactMap { try? JSONParser.parse($0) }, all.count)
+        return (Self.lastLines(path, limit: limit).compactMap { try? JSONParser.parse($0) }, total)
     }
 
+    /// The first `limit` lines of a file (read from its first 256 KiB).
     func firstLines(_ session: String, file name: String, limit: Int) -> [JSONValue] {
-        guard let folder = try? folder(session), let data = try? Data(contentsOf: folder.appendingPathComponent(name)) else { return [] }
-        return data.split(separator: 0x0A).prefix(limit).compactMap { try? JSONParser.parse($0) }
+        guard let folder = try? folder(session), let handle = FileHandle(forReadingAtPath: folder.appendingPathComponent(name).path) else {
+            return []
+        }
+        defer { try? handle.close() }
+        let head = handle.readData(ofLength: 256 * 1024)
+        var lines = head.split(separator: 0x0A, omittingEmptySubsequences: true)
+        if head.count == 256 * 1024, head.last != 0x0A, !lines.isEmpty { lines.removeLast() }  // cut short
+        return lines.prefix(limit).compactMap { try? JSONParser.parse($0) }
+    }
+
+    static func countLines(_ path: String) -> Int? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int in
+            guard var cursor = buffer.baseAddress else { return 0 }
+            let end = cursor + buffer.count
+            var count = 0
+            while cursor < end, let found = memchr(cursor, 0x0A, end - cursor) {
+                count += 1
+                cursor = UnsafeRawPointer(found) + 1
+            }
+            return count
+        }
+    }
+
+    /// The last `limit` whole lines of a file, reading back from its end only as far as needed.
+    static func lastLines(_ path: String, limit: Int) -> [Data] {
+        guard limit > 0, let handle = FileHandle(forReadingAtPath: path), let size = try? handle.seekToEnd() else { return [] }
+        defer { try? handle.close() }
+        var chunk: UInt64 = 64 * 1024
+        while true {
+            let start = size > chunk ? size - chunk : 0
+            guard (try? handle.seek(toOffset: start)) != nil else { return [] }
+            let data = handle.readData(ofLength: Int(size - start))
+            var lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
+            if start > 0, !lines.isEmpty { lines.removeFirst() }  // began mid-line
+            if lines.count >= limit || start == 0 { return lines.suffix(limit).map { Data($0) } }
+            chunk *= 4
+        }
     }
 
     func hasRender(_ session: String) -> Bool {
         guard let folder = try? folder(session) else { return false }
         return FileManager.default.fileExists(atPath: folder.appendingPathComponent("renders/latest.png").path)
     }
+}
+
+/// A file operation that failed, with the system's reason ("No space left on device",
+/// "Read-only file system"), as health and the log say it.
+struct FileError: Error, CustomStringConvertible, Equatable {
+    let path: String
+    let code: Int32
+
+    var description: String { "\(path): \(String(cString: strerror(code)))" }
 }

@@ -280,10 +280,13 @@ public final class SessionBroker {
         events.publish(EventName.bridgeLost, payload: ["bridge": .string(record.name), "reason": .string(reason)])
         for id in record.inFlight.sorted() {
             guard let pending = inFlight.removeValue(forKey: id) else { continue }
-            respond(pending.requester, pending.request.failure(BusError(
+            let failure = pending.request.failure(BusError(
                 code: ErrorCode.bridgeLost,
                 message: "\(reason) while running \(pending.request.op ?? "the command"); it may or may not have taken effect in Blender. Retry once a Blender is available again.",
-                retryable: true), source: source))
+                retryable: true), source: source)
+            // The session's log says so too: the command was sent and its outcome is unknown.
+            if case .client = pending.requester, !pending.request.isObservation { publishCommand(pending, answer: failure) }
+            respond(pending.requester, failure)
         }
     }
 
