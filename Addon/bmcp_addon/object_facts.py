@@ -54,9 +54,9 @@ def mesh_stats(mesh):
     }
 
 
-def object_facts(obj):
-    """Everything object.info reports. The caller updates the view layer first."""
-    info = {
+def placement(obj):
+    """Name, type, transform and real size: what object.info and scene.snapshot share."""
+    return {
         "name": obj.name,
         "type": obj.type,
         "location": vector(obj.location),
@@ -65,11 +65,18 @@ def object_facts(obj):
         "dimensions": vector(obj.dimensions),
         "visible": is_visible(obj),
         "parent": obj.parent.name if obj.parent else None,
-        "children": sorted(child.name for child in obj.children),
-        "collections": [collection.name for collection in obj.users_collection],
         "materials": [slot.material.name for slot in obj.material_slots if slot.material],
         "modifiers": [{"name": modifier.name, "type": modifier.type} for modifier in obj.modifiers],
         "world_bounding_box": world_bounding_box(obj),
+    }
+
+
+def object_facts(obj):
+    """Everything object.info reports. The caller updates the view layer first."""
+    info = {
+        **placement(obj),
+        "children": sorted(child.name for child in obj.children),
+        "collections": [collection.name for collection in obj.users_collection],
     }
     if obj.type == "MESH" and obj.data is not None:
         info["mesh"] = mesh_stats(obj.data)

@@ -4,7 +4,7 @@ bounds, parent, collection, materials and modifiers; the materials; units; count
 
 import bpy
 
-from .object_facts import euler_rotation, is_visible, world_bounding_box
+from .object_facts import placement
 from .ops_common import current_scene, registry, update_view_layer, vector
 
 # Beyond this many objects the snapshot lists the first ones by name and says so, so a huge
@@ -21,20 +21,8 @@ def _base_color(material):
 
 
 def _object_entry(obj):
-    entry = {
-        "name": obj.name,
-        "type": obj.type,
-        "location": vector(obj.location),
-        "rotation": euler_rotation(obj),
-        "scale": vector(obj.scale),
-        "dimensions": vector(obj.dimensions),
-        "world_bounding_box": world_bounding_box(obj),
-        "parent": obj.parent.name if obj.parent else None,
-        "collection": obj.users_collection[0].name if obj.users_collection else None,
-        "materials": [slot.material.name for slot in obj.material_slots if slot.material],
-        "modifiers": [{"name": modifier.name, "type": modifier.type} for modifier in obj.modifiers],
-        "visible": is_visible(obj),
-    }
+    entry = placement(obj)
+    entry["collection"] = obj.users_collection[0].name if obj.users_collection else None
     if obj.type == "MESH" and obj.data is not None:
         entry["vertices"] = len(obj.data.vertices)
         entry["polygons"] = len(obj.data.polygons)

@@ -156,3 +156,21 @@ def addon(launch_blender):
     blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0"))
     yield blender
     blender.stop()
+
+
+@pytest.fixture
+def factory_client(addon):
+    """A framed connection to the module's `addon` after hello, its scene reset to the factory
+    startup (Cube, Camera, Light) so every test starts from the same scene."""
+    from wire_clients import FramedClient
+
+    with FramedClient(addon.address) as connection:
+        connection.hello()
+        connection.call("code.execute", {"code": "bpy.ops.wm.read_homefile()"})
+        yield connection
+
+
+def error_of(answer):
+    """The error body of an answer that must be an error."""
+    assert answer["type"] == "error", answer
+    return answer["error"]

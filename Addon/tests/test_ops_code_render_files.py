@@ -6,8 +6,8 @@ import struct
 
 import pytest
 
-from conftest import clean_env, headless_command
-from wire_clients import FramedClient, V1Client
+from conftest import clean_env, error_of, headless_command
+from wire_clients import V1Client
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,7 @@ def files_root(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def blender(launch_blender, files_root):
+def addon(launch_blender, files_root):
     env = clean_env(BMCP_FILES_ROOT=str(files_root), BMCP_CODE_TIMEOUT="5")
     process = launch_blender(headless_command("--port", "0"), env)
     yield process
@@ -24,16 +24,8 @@ def blender(launch_blender, files_root):
 
 
 @pytest.fixture
-def client(blender):
-    with FramedClient(blender.address) as connection:
-        connection.hello()
-        connection.call("code.execute", {"code": "bpy.ops.wm.read_homefile()"})
-        yield connection
-
-
-def error_of(answer):
-    assert answer["type"] == "error", answer
-    return answer["error"]
+def client(factory_client):
+    return factory_client
 
 
 def png_size(data):
@@ -218,8 +210,8 @@ def test_history_is_not_available_headless(client, op, params):
 # -- V1 screenshot keeps working through render.preview -------------------------------
 
 
-def test_v1_screenshot_headless(blender, tmp_path):
-    with V1Client(blender.address) as v1:
+def test_v1_screenshot_headless(addon, tmp_path):
+    with V1Client(addon.address) as v1:
         reply = v1.command("get_viewport_screenshot", {"max_size": 100, "filepath": str(tmp_path / "v.png"), "format": "png"})
     assert reply["status"] == "success", reply
     assert png_size((tmp_path / "v.png").read_bytes()) == (100, 56)

@@ -4,23 +4,15 @@ import math
 
 import pytest
 
-from wire_clients import FramedClient, V1Client
+from conftest import error_of
+from wire_clients import V1Client
 
 FACTORY = {"Camera", "Cube", "Light"}
 
 
 @pytest.fixture
-def client(addon):
-    with FramedClient(addon.address) as connection:
-        connection.hello()
-        # Every test starts from the factory scene (Cube, Camera, Light).
-        connection.call("code.execute", {"code": "bpy.ops.wm.read_homefile()"})
-        yield connection
-
-
-def error_of(answer):
-    assert answer["type"] == "error", answer
-    return answer["error"]
+def client(factory_client):
+    return factory_client
 
 
 @pytest.mark.parametrize(

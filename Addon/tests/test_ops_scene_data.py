@@ -2,20 +2,12 @@
 
 import pytest
 
-from wire_clients import FramedClient
+from conftest import error_of
 
 
 @pytest.fixture
-def client(addon):
-    with FramedClient(addon.address) as connection:
-        connection.hello()
-        connection.call("code.execute", {"code": "bpy.ops.wm.read_homefile()"})
-        yield connection
-
-
-def error_of(answer):
-    assert answer["type"] == "error", answer
-    return answer["error"]
+def client(factory_client):
+    return factory_client
 
 
 def blender_value(client, expression):

@@ -5,22 +5,15 @@ followed into real Blender, its dimensions checked with get_object_info."""
 import json
 import math
 import tempfile
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
+from mcp_clients import mcp_stdio as mcp, text_of
 from system import System
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 
 @pytest.fixture(scope="module")
@@ -28,19 +21,6 @@ def system():
     running = System(Path(tempfile.mkdtemp(prefix="bmcp-arch-", dir="/tmp"))).start()
     yield running
     running.stop()
-
-
-@asynccontextmanager
-async def mcp(system):
-    params = StdioServerParameters(command=str(system.bin / "mcp-front"), env=system.mcp_front_env())
-    async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write) as client:
-            await client.initialize()
-            yield client
-
-
-def text_of(result) -> str:
-    return "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
 
 
 async def ok(client, tool, arguments):

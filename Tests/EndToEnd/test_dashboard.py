@@ -9,33 +9,19 @@ import os
 import shutil
 from pathlib import Path
 
-import anyio
 import pytest
-from mcp import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from system import REPO, HTTPFront
+from mcp_clients import mcp_http, text_of
+from system import REPO
 
 pytestmark = pytest.mark.anyio
 ARTIFACTS = Path(os.environ.get("BMCP_TEST_ARTIFACTS", REPO / "test-artifacts"))
 # Safety nets for a loaded 2-core machine, not speed assertions.
 PAGE_WAIT = 60
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture(scope="module")
-def front(system):
-    running = HTTPFront(system)
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +39,6 @@ def browser():
     driver.quit()
 
 
-def text_of(result) -> str:
-    return "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
-
-
 def wait_until(browser, condition, what):
     try:
         return WebDriverWait(browser, PAGE_WAIT, poll_frequency=0.1).until(lambda _: condition())
@@ -71,28 +53,26 @@ async def test_dashboard_shows_a_new_session_and_its_commands_live(front, browse
     wait_until(browser, lambda: browser.find_elements(By.ID, "sessions"), "the sessions table")
     wait_until(browser, lambda: browser.find_element(By.ID, "live").text == "live", "a live event stream")
 
-    async with streamable_http_client(front.url + "/mcp") as (read, write):
-        async with ClientSession(read, write) as client:
-            await client.initialize()
-            created = json.loads(text_of(await client.call_tool("create_session", {"name": "Dashboard pavilion"})))
-            session = created["session_id"]
-            row = f"tr[data-session='{session}']"
-            wait_until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, row), f"session {session} in the list")
-            assert "Dashboard pavilion" in browser.find_element(By.CSS_SELECTOR, row).text
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            browser.save_screenshot(str(ARTIFACTS / "dashboard-sessions.png"))
+    async with mcp_http(front.url + "/mcp") as client:
+        created = json.loads(text_of(await client.call_tool("create_session", {"name": "Dashboard pavilion"})))
+        session = created["session_id"]
+        row = f"tr[data-session='{session}']"
+        wait_until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, row), f"session {session} in the list")
+        assert "Dashboard pavilion" in browser.find_element(By.CSS_SELECTOR, row).text
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "dashboard-sessions.png"))
 
-            browser.find_element(By.CSS_SELECTOR, f"{row} a").click()
-            wait_until(browser, lambda: browser.find_elements(By.ID, "log-rows"), "the session page")
-            wall = await client.call_tool("create_wall", {"start": [0, 0], "end": [4, 0], "height": 2.7, "session_id": session})
-            assert not wall.is_error, text_of(wall)
-            wait_until(browser, lambda: "create_wall" in browser.find_element(By.ID, "log-rows").text, "create_wall in the live log")
-            render = await client.call_tool("render_image", {"width": 320, "height": 240, "view": "iso", "session_id": session})
-            assert not render.is_error, text_of(render)
-            assert any(getattr(part, "type", "") == "image" for part in render.content)
-            wait_until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#render img"), "the latest render")
-            wait_until(browser, lambda: "Wall" in browser.find_element(By.ID, "state").text, "the wall in the scene tree")
-            browser.save_screenshot(str(ARTIFACTS / "dashboard-session.png"))
+        browser.find_element(By.CSS_SELECTOR, f"{row} a").click()
+        wait_until(browser, lambda: browser.find_elements(By.ID, "log-rows"), "the session page")
+        wall = await client.call_tool("create_wall", {"start": [0, 0], "end": [4, 0], "height": 2.7, "session_id": session})
+        assert not wall.is_error, text_of(wall)
+        wait_until(browser, lambda: "create_wall" in browser.find_element(By.ID, "log-rows").text, "create_wall in the live log")
+        render = await client.call_tool("render_image", {"width": 320, "height": 240, "view": "iso", "session_id": session})
+        assert not render.is_error, text_of(render)
+        assert any(getattr(part, "type", "") == "image" for part in render.content)
+        wait_until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#render img"), "the latest render")
+        wait_until(browser, lambda: "Wall" in browser.find_element(By.ID, "state").text, "the wall in the scene tree")
+        browser.save_screenshot(str(ARTIFACTS / "dashboard-session.png"))
 
     browser.get(front.url + "/#/instances")
     wait_until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#instances tbody tr td"), "the instances table")

@@ -4,7 +4,6 @@ right status and a JSON error body."""
 
 from __future__ import annotations
 
-import base64
 import json
 
 import anyio
@@ -15,28 +14,13 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.message import ClientMessageMetadata
 from mcp import types
 
+from mcp_clients import text_of
 from proxy import CuttableProxy
 from system import HTTPFront
 
 pytestmark = pytest.mark.anyio
 
 CUBE = "import bpy\nbpy.ops.wm.read_homefile(use_empty=True)\nbpy.ops.mesh.primitive_cube_add(size=2)\nprint(len(bpy.data.objects))"
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@pytest.fixture(scope="module")
-def front(system):
-    running = HTTPFront(system)
-    yield running
-    assert running.stop() == 0, running.process.text()
-
-
-def text_of(result) -> str:
-    return "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
 
 
 async def test_initialize_list_tools_and_a_call_with_progress(front):

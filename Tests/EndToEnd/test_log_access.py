@@ -12,20 +12,14 @@ from pathlib import Path
 
 import anyio
 import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import MCPError
 
+from mcp_clients import mcp_stdio, text_of
 from system import System
 
 pytestmark = pytest.mark.anyio
 
 FILES = ["command.log", "blender.log", "state.json", "design.md"]
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +36,8 @@ async def mcp(system, updates: list[str]):
         if getattr(message, "method", None) == "notifications/resources/updated":
             updates.append(str(message.params.uri))
 
-    params = StdioServerParameters(command=str(system.bin / "mcp-front"), env=system.mcp_front_env())
-    async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write, message_handler=on_message) as client:
-            await client.initialize()
-            yield client
-
-
-def text_of(result) -> str:
-    return "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
+    async with mcp_stdio(system, message_handler=on_message) as client:
+        yield client
 
 
 async def ok(client, tool, arguments):

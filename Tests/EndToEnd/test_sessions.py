@@ -5,22 +5,15 @@ restarted (every session comes back), and idle clean-up with restore."""
 import json
 import tempfile
 import time
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
 import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
 
-from system import System, wait_for
+from mcp_clients import mcp_stdio as mcp, text_of
+from system import System
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +22,6 @@ def cluster():
     running = System(root).start(blenders=2)
     yield running
     running.stop()
-
-
-@asynccontextmanager
-async def mcp(system):
-    params = StdioServerParameters(command=str(system.bin / "mcp-front"), env=system.mcp_front_env())
-    async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write) as client:
-            await client.initialize()
-            yield client
-
-
-def text_of(result) -> str:
-    return "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
 
 
 async def call(client, tool, arguments, retries=20):

@@ -2,37 +2,20 @@
 mcp-front → session-broker → blender-bridge → addon inside a headless Blender."""
 
 import json
-import os
 import time
-from contextlib import asynccontextmanager
 
 import anyio
 import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
+
+from mcp_clients import mcp_stdio, text_of
 
 pytestmark = pytest.mark.anyio
 
 SESSION = "s-e2e-skeleton"
 
 
-@pytest.fixture
-def anyio_backend():
-    return "asyncio"
-
-
-@asynccontextmanager
-async def mcp_session(system, session=SESSION):
-    params = StdioServerParameters(command=str(system.bin / "mcp-front"), args=["--session", session],
-                                   env=system.mcp_front_env())
-    async with stdio_client(params) as (read, write):
-        async with ClientSession(read, write) as client:
-            await client.initialize()
-            yield client
-
-
-def text_of(result) -> str:
-    return "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
+def mcp_session(system, session=SESSION):
+    return mcp_stdio(system, "--session", session)
 
 
 async def test_tools_cube_scene_and_object_info(system):
