@@ -21,15 +21,21 @@ async def create_and_resume(system, creates: int, warmup: int, resumes: int):
         made = await mcp.call_tool("execute_blender_code", {"code": SCENE})
         assert not made.is_error, made
         client_ms, broker_ms = [], []
+        not_restored = 0
         for _ in range(resumes):
             closed = await mcp.call_tool("close_session", {"session_id": session})
             assert not closed.is_error, closed
             start = anyio.current_time()
             resumed = tool_json(await mcp.call_tool("resume_session", {"session_id": session}))
+            if not resumed.get("restored_from"):
+                # Blender still held the scene (something re-entered the closed session before
+                # the resume): not a checkpoint load, so not timed as one, but counted.
+                not_restored += 1
+                continue
             client_ms.append((anyio.current_time() - start) * 1000)
-            assert resumed.get("restored_from"), resumed
             broker_ms.append(resumed["resume_ms"])
-        return ping, create, client_ms, broker_ms
+        assert client_ms, "no resume_session loaded a checkpoint"
+        return ping, create, client_ms, broker_ms, not_restored
 
 
 def run(smoke: bool) -> list[Section]:
@@ -41,13 +47,16 @@ def run(smoke: bool) -> list[Section]:
         "scene of 10 cubes.")
     system = start_system()
     try:
-        ping, create, client_ms, broker_ms = anyio.run(create_and_resume, system, creates, warmup, resumes)
+        ping, create, client_ms, broker_ms, not_restored = anyio.run(create_and_resume, system, creates, warmup, resumes)
         section.add("MCP create_session (Python client → mcp-front → broker)", percentiles(create),
                     budget=Budget("p99", 2.0))
         section.add("MCP ping (Python client ↔ mcp-front, for comparison)", percentiles(ping))
         section.add("bus session.create (bmcp call → broker)", bmcp_repeat(system, "session.create", creates))
         section.add("MCP resume_session from checkpoint, as the client sees it", percentiles(client_ms))
         section.add("resume_session as the broker times it (request → Blender loaded the checkpoint)", percentiles(broker_ms))
+        if not_restored:
+            section.notes.append(f"{not_restored} of {resumes} resumes found the scene still loaded in Blender and are not timed "
+                                 "(a known race between close and a late observer read; see the closing note of issue 3).")
     finally:
         system.stop()
     return [section]
