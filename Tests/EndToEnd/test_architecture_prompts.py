@@ -84,5 +84,19 @@ async def test_detached_house_recipe_builds_to_real_dimensions(system):
         # arch.roof puts the ridge top at base_z + span/2 × tan(pitch) (docs/PROMPT-DICTIONARY.md).
         assert ridge == pytest.approx(expected, abs=1e-3)
 
+        # The door: rays through the south wall (y = 0) pass only inside its 0.9 × 2.1 m hole,
+        # centred on the side. Blender's own ray cast on the evaluated scene, not our arithmetic.
+        centre = width / 2
+        probes = {"centre": (centre, 1.0), "above": (centre, 2.1 + 0.05), "left": (centre - 0.45 - 0.05, 1.0),
+                  "left inside": (centre - 0.45 + 0.05, 1.0), "right": (centre + 0.45 + 0.05, 1.0),
+                  "right inside": (centre + 0.45 - 0.05, 1.0), "top inside": (centre, 2.1 - 0.05)}
+        code = ("import bpy, json\nfrom mathutils import Vector\ndeps = bpy.context.evaluated_depsgraph_get()\n"
+                f"probes = {json.dumps(probes)}\n"
+                "print(json.dumps({name: bpy.context.scene.ray_cast(deps, Vector((x, -1.0, z)), Vector((0, 1, 0)), distance=2.0)[0]"
+                " for name, (x, z) in probes.items()}))")
+        hits = json.loads(text_of(await client.call_tool("execute_blender_code", {"code": code})).removeprefix("Code executed successfully: "))
+        assert hits == {"centre": False, "above": True, "left": True, "left inside": False, "right": True,
+                        "right inside": False, "top inside": False}, hits
+
         refused = await client.call_tool("create_stairs", {"total_rise": 2.9, "riser_max": 0.4})
         assert refused.is_error and "0.10–0.23" in text_of(refused)
