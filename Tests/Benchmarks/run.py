@@ -6,8 +6,7 @@ release build). Each group is a module with `run(smoke: bool) -> list[report.Sec
 --smoke runs every group briefly so none rots (CI); exit status is non-zero if any group
 crashed, and never depends on how fast anything was.
 
-log-writer figures (issue 9.6) come from Tests/Benchmarks/log_bench.py when that file
-exists: a `run(smoke)` returning Sections like the groups here, or else a script that takes
+log-writer figures (issue 9.6) come from Tests/Benchmarks/log_bench.py: a script that takes
 `--smoke` and prints markdown, which is copied into BENCHMARKS.md as it is.
 """
 
@@ -37,9 +36,6 @@ GROUPS = {
 
 
 def run_log_bench(smoke: bool) -> list[Section]:
-    module = importlib.import_module("log_bench")
-    if hasattr(module, "run"):
-        return module.run(smoke)
     out = subprocess.run([sys.executable, str(HERE / "log_bench.py"), *(["--smoke"] if smoke else [])],
                          capture_output=True, text=True, check=True, timeout=1800)
     section = Section("log-writer (issue 9.6)")
@@ -61,9 +57,6 @@ def main() -> int:
     sections: list[Section] = []
     failures: list[str] = []
     for name in chosen:
-        if name == "log_writer" and not (HERE / "log_bench.py").exists():
-            print("== log_writer: Tests/Benchmarks/log_bench.py is not here yet; skipped", flush=True)
-            continue
         print(f"== {name}", flush=True)
         started = time.monotonic()
         try:
