@@ -11,9 +11,9 @@ swift test
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
 
+# Every benchmark, briefly, so none rots (numbers are not checked; scripts/bench.sh measures).
+BMCP_BIN_DIR="$PWD/.build/debug" .venv/bin/python Tests/Benchmarks/run.py --smoke
+
 # Two runs: each suite has its own conftest module and root.
 .venv/bin/python -m pytest Addon/tests "$@"
 .venv/bin/python -m pytest Tests/DictionaryCheck Tests/Compose Tests/EndToEnd "$@"
-
-# Every benchmark, briefly, so none rots (numbers are not checked; scripts/bench.sh measures).
-BMCP_BIN_DIR="$PWD/.build/debug" .venv/bin/python Tests/Benchmarks/run.py --smoke
