@@ -12,6 +12,7 @@ import bpy
 from mathutils import Matrix, Vector
 
 from . import arch_geometry
+from .primitives import new_mesh
 
 OPENINGS_PROPERTY = "bmcp_openings"  # JSON list of the openings cut into a wall, for overlap checks
 
@@ -28,20 +29,15 @@ def collection_named(name):
 
 
 def mesh_from_solid(name, solid):
-    bm = bmesh.new()
-    try:
+    def fill(bm):
         verts = [bm.verts.new(point) for point in solid.vertices]
         for face in solid.faces:
             bm.faces.new([verts[index] for index in face])
         # Builders only promise closed shells; this makes every normal point outwards,
         # which the EXACT boolean solver and shading both rely on.
         bmesh.ops.recalc_face_normals(bm, faces=bm.faces[:])
-        mesh = bpy.data.meshes.new(name)
-        bm.to_mesh(mesh)
-    finally:
-        bm.free()
-    mesh.update()
-    return mesh
+
+    return new_mesh(name, fill)
 
 
 def add_object(name, solid, collection_name, location=(0.0, 0.0, 0.0), rotation_z_deg=0.0):

@@ -18,17 +18,22 @@ TORUS_MAJOR_SEGMENTS = 48
 TORUS_MINOR_SEGMENTS = 12
 
 
-def build_mesh(name, kind, size=2.0, radius=1.0, depth=2.0, minor_radius=0.25):
-    """A new mesh datablock of primitive `kind` (cube, uv_sphere, ...)."""
+def new_mesh(name, fill):
+    """A new mesh datablock `name` holding what `fill(bm)` builds in a fresh bmesh."""
     bm = bmesh.new()
     try:
-        _BUILDERS[kind](bm, size=size, radius=radius, depth=depth, minor_radius=minor_radius)
+        fill(bm)
         mesh = bpy.data.meshes.new(name)
         bm.to_mesh(mesh)
     finally:
         bm.free()
     mesh.update()
     return mesh
+
+
+def build_mesh(name, kind, size=2.0, radius=1.0, depth=2.0, minor_radius=0.25):
+    """A new mesh datablock of primitive `kind` (cube, uv_sphere, ...)."""
+    return new_mesh(name, lambda bm: _BUILDERS[kind](bm, size=size, radius=radius, depth=depth, minor_radius=minor_radius))
 
 
 def _uv(bm):
