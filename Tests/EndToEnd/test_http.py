@@ -120,6 +120,9 @@ def test_api_sessions_tools_log_state_design_and_render(front):
     page = wait_for(logged, 30, "both commands in command.log", interval=0.1)
     assert [c["tool"] for c in page["commands"]][:2] == ["execute_blender_code", "render_image"]
     assert api(front, "GET", f"/api/sessions/{session}/log?offset=1&limit=1").json()["commands"][0]["tool"] == "render_image"
+    last = api(front, "GET", f"/api/sessions/{session}/log?tail=1").json()
+    assert [c["tool"] for c in last["commands"]] == [page["commands"][page["total"] - 1]["tool"]]
+    assert last["offset"] == page["total"] - 1
 
     state = wait_for(lambda: (lambda r: r.json() if r.status_code == 200 else None)(api(front, "GET", f"/api/sessions/{session}/state")),
                      30, "state.json", interval=0.1)
@@ -174,6 +177,7 @@ def test_bad_input_gets_the_right_status_and_a_json_error(front):
     assert "JSON" in error_of(api(front, "POST", "/api/sessions", content=b"{nope", headers={"Content-Type": "application/json"}), 400, "bad_json")
     assert "colour" in error_of(api(front, "POST", "/api/sessions", json={"colour": "red"}), 400, "bad_params")
     assert "limit" in error_of(api(front, "GET", "/api/sessions/s-x/log?limit=0"), 400, "bad_params")
+    assert "tail" in error_of(api(front, "GET", "/api/sessions/s-x/log?tail=x"), 400, "bad_params")
     assert "unknown_tool" == api(front, "POST", "/api/sessions/s-x/tools/fly", json={}).json()["error"]["code"]
     bad_argument = api(front, "POST", "/api/sessions/s-x/tools/get_object_info", json={"object_name": 7})
     assert bad_argument.status_code == 422 and "object_name" in bad_argument.json()["text"]

@@ -15,10 +15,8 @@ enum ArchitectureTools {
 
     private static let name = ToolParameter(name: "name", kind: .string, required: false, description: "Object name (default: a sensible one)")
 
-    /// The arguments pass through unchanged: the tool names its parameters as the op does.
     private static func tool(_ tool: String, _ op: String, _ about: String, _ parameters: [ToolParameter]) -> BlenderTool {
-        BlenderTool(name: tool, description: about, parameters: parameters, op: op,
-                    params: { .object($0) }, format: BlenderTools.prettyJSON)
+        .passThrough(tool, op: op, about, parameters)
     }
 
     static let all: [BlenderTool] = [

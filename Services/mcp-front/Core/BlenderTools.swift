@@ -14,6 +14,13 @@ struct BlenderTool: Sendable {
     /// Op result → the text the client reads.
     let format: @Sendable (JSONValue) -> String
 
+    /// A tool whose arguments pass through unchanged (it names its parameters as the op
+    /// does), answered with the op's result as JSON.
+    static func passThrough(_ name: String, op: String, _ description: String, _ parameters: [ToolParameter]) -> BlenderTool {
+        BlenderTool(name: name, description: description, parameters: parameters, op: op,
+                    params: { .object($0) }, format: BlenderTools.prettyJSON)
+    }
+
     /// Every scene tool also takes an optional `session_id`.
     var definition: Tool {
         Tool(name: name, description: description, inputSchema: (parameters + [ToolCalls.sessionArgument]).inputSchema)

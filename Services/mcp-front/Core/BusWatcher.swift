@@ -13,9 +13,15 @@ final class BusWatcher: @unchecked Sendable {
     private var closed = false
 
     private struct Listener {
+        /// The ops wanted (nil: all), and their UTF-8 bytes for the look before decoding.
         let names: Set<String>?
-        let accepts: @Sendable (Envelope) -> Bool
+        let nameBytes: [Data]?
+        let session: String?
         let continuation: AsyncStream<Envelope>.Continuation
+
+        func accepts(_ event: Envelope) -> Bool {
+            (names?.contains(event.op ?? "") ?? true) && (session == nil || event.session == session)
+        }
     }
 
     /// Subscribes to topics starting with `prefixes`.
@@ -40,12 +46,8 @@ final class BusWatcher: @unchecked Sendable {
     func events(names: Set<String>? = nil, session: String? = nil, buffer: Int = 1000) -> AsyncStream<Envelope> {
         let (stream, continuation) = AsyncStream.makeStream(of: Envelope.self, bufferingPolicy: .bufferingNewest(buffer))
         let id = UUID()
-        let listener = Listener(
-            names: names,
-            accepts: { event in
-                (names?.contains(event.op ?? "") ?? true) && (session == nil || event.session == session)
-            },
-            continuation: continuation)
+        let listener = Listener(names: names, nameBytes: names.map { $0.map { Data($0.utf8) } }, session: session,
+                                continuation: continuation)
         let added = lock.withLock { () -> Bool in
             guard !closed else { return false }
             listeners[id] = listener
@@ -65,10 +67,8 @@ final class BusWatcher: @unchecked Sendable {
     /// skip decoding those. An event named in a listener's set carries that name as its op, so
     /// a payload without any wanted name's bytes cannot be wanted (a false positive only costs a decode).
     private func wanted(_ payload: Data) -> Bool {
-        let sets = lock.withLock { listeners.values.map(\.names) }
-        if sets.isEmpty { return false }
-        if sets.contains(where: { $0 == nil }) { return true }
-        return sets.contains { names in names!.contains { payload.range(of: Data($0.utf8)) != nil } }
+        let wanted = lock.withLock { listeners.values.map(\.nameBytes) }
+        return wanted.contains { names in names?.contains { payload.range(of: $0) != nil } ?? true }
     }
 
     private func deliver(_ event: Envelope) {
@@ -76,19 +76,14 @@ final class BusWatcher: @unchecked Sendable {
         for listener in targets { listener.continuation.yield(event) }
     }
 
-    /// Ends every listener's stream (and refuses new ones), e.g. so open HTTP event streams
-    /// let a graceful shutdown finish.
-    func finishListeners() {
+    /// Ends every listener's stream, refuses new ones, and stops the socket thread.
+    func shutdown() async {
         let all = lock.withLock { () -> [Listener] in
             closed = true
             defer { listeners.removeAll() }
             return Array(listeners.values)
         }
         for listener in all { listener.continuation.finish() }
-    }
-
-    func shutdown() async {
-        finishListeners()
         loop.stop()
         try? await loop.finished()
     }

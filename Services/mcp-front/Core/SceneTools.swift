@@ -10,7 +10,7 @@ enum SceneTools {
     }
 
     private static func tool(_ tool: String, _ op: String, _ about: String, _ parameters: [ToolParameter]) -> BlenderTool {
-        BlenderTool(name: tool, description: about, parameters: parameters, op: op, params: { .object($0) }, format: BlenderTools.prettyJSON)
+        .passThrough(tool, op: op, about, parameters)
     }
 
     private static let object = p("name", .string, "The object's name", required: true)

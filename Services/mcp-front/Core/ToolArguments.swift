@@ -105,3 +105,19 @@ extension JSONValue {
         }
     }
 }
+
+extension MCP.Value {
+    /// A bus value as an MCP value (the HTTP API's tool arguments): the inverse of
+    /// `JSONValue.init(_: MCP.Value)` but for data URLs, which stay strings.
+    init(_ json: JSONValue) {
+        switch json {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(Int(i))
+        case .double(let d): self = .double(d)
+        case .string(let s): self = .string(s)
+        case .array(let a): self = .array(a.map(MCP.Value.init))
+        case .object(let o): self = .object(o.mapValues(MCP.Value.init))
+        }
+    }
+}

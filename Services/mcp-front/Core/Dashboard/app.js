@@ -109,10 +109,7 @@
       box.scrollTop = box.scrollHeight;
     }
     function loadLog() {
-      json(base + "/log?offset=0&limit=1").then(function (first) {
-        var total = first.total || 0;
-        return json(base + "/log?offset=" + Math.max(0, total - 200) + "&limit=200");
-      }).then(function (page) { addCommands(page.commands || []); })
+      json(base + "/log?tail=200").then(function (page) { addCommands(page.commands || []); })
         .catch(function (error) { if (!/not_found/.test(error.message)) rows.innerHTML = "<tr><td colspan=6>" + failure("log", error) + "</td></tr>"; });
     }
     function loadSession() {

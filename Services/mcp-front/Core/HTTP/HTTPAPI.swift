@@ -73,22 +73,31 @@ struct HTTPAPI: Sendable {
 
     private func tools() -> Response {
         let list = MCPHandlers.tools.map { tool -> JSONValue in
-            let schema = (try? JSONEncoder().encode(tool.inputSchema)).flatMap { try? JSONParser.parse($0) } ?? .null
-            return ["name": .string(tool.name), "description": .string(tool.description ?? ""), "input_schema": schema]
+            ["name": .string(tool.name), "description": .string(tool.description ?? ""), "input_schema": JSONValue(tool.inputSchema)]
         }
         return Self.json(["tools": .array(list)])
     }
 
     private func commandLog(_ session: String, _ request: Request) async throws -> Response {
-        let offset = try Self.integer(request, "offset", default: 0, range: 0...Int.max)
-        let limit = try Self.integer(request, "limit", default: 100, range: 1...1000)
-        let result = try await logs(["session_id": .string(session), "file": "command.log",
-                                     "offset": .int(Int64(offset)), "limit": .int(Int64(limit))])
+        // `tail` pages from the end in one read (the dashboard's view); else `offset`/`limit`.
+        var params: [String: JSONValue] = ["session_id": .string(session), "file": "command.log"]
+        let fromEnd = request.uri.queryParameters.get("tail") != nil
+        let offset = fromEnd ? 0 : try Self.integer(request, "offset", default: 0, range: 0...Int.max)
+        let limit = try Self.integer(request, fromEnd ? "tail" : "limit", default: 100, range: 1...1000)
+        if fromEnd {
+            params["tail"] = .int(Int64(limit))
+        } else {
+            params["offset"] = .int(Int64(offset))
+            params["limit"] = .int(Int64(limit))
+        }
+        let result = try await logs(.object(params))
         let lines = (result["content"]?.stringValue ?? "").split(separator: "\n").map { line in
             (try? JSONParser.parse(Array(line.utf8))) ?? .string(String(line))
         }
-        return Self.json(["session_id": .string(session), "offset": .int(Int64(offset)), "limit": .int(Int64(limit)),
-                          "total": result["lines"] ?? .null, "commands": .array(lines)])
+        let total = result["lines"]?.intValue.map(Int.init)
+        let first = fromEnd ? max(0, (total ?? lines.count) - lines.count) : offset
+        return Self.json(["session_id": .string(session), "offset": .int(Int64(first)), "limit": .int(Int64(limit)),
+                          "total": total.map { .int(Int64($0)) } ?? .null, "commands": .array(lines)])
     }
 
     private func file(_ session: String, _ name: String, type: String) async throws -> Response {
@@ -111,8 +120,7 @@ struct HTTPAPI: Sendable {
         var arguments = try await body(request, allowed: nil).objectValue ?? [:]
         arguments["session_id"] = .string(session)
         let connection = ConnectionSession(client: source, preset: nil)
-        let values = try arguments.mapValues { try Value.from($0) }
-        let result = try await backend.toolCalls(for: connection).call(tool, arguments: values)
+        let result = try await backend.toolCalls(for: connection).call(tool, arguments: arguments.mapValues(Value.init))
         let text = result.content.compactMap { content -> String? in
             if case .text(let text, _, _) = content { return text }
             return nil
@@ -201,12 +209,5 @@ struct HTTPAPI: Sendable {
         headers[.contentType] = type
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-extension Value {
-    /// A bus JSON value as an MCP tool argument.
-    static func from(_ json: JSONValue) throws -> Value {
-        try JSONDecoder().decode(Value.self, from: Data(JSONWriter().bytes(json)))
     }
 }

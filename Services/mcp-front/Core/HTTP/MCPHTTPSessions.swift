@@ -29,8 +29,6 @@ actor MCPHTTPSessions {
         self.idleLimit = idleLimit
     }
 
-    var count: Int { entries.count }
-
     func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
         guard let id = request.header(HTTPHeaderName.sessionID) else {
             return await start(request)
