@@ -42,7 +42,7 @@ public struct Envelope: Sendable, Equatable {
         self.meta = meta
     }
 
-    public static func newID() -> String { UUID().uuidString.lowercased() }
+    public static func newID() -> String { RandomID.uuid() }
 
     public static func request(op: String, session: String? = nil, params: JSONValue = [:], source: String? = nil) -> Envelope {
         Envelope(kind: .request, op: op, session: session, params: params, source: source)

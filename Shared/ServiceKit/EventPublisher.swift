@@ -52,5 +52,5 @@ public final class EventPublisher {
 
 /// A short random suffix so several instances of one service tell themselves apart.
 public func instanceTag() -> String {
-    String(UUID().uuidString.lowercased().prefix(4))
+    RandomID.hex(4)
 }

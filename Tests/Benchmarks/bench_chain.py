@@ -1,7 +1,9 @@
 """Latency of get_scene_info by layer, on a 10-object scene, headless and GUI (issues 2, 9.2, 9.3):
 straight to the addon's socket, through the bus (Swift client `bmcp call` → broker → bridge →
-addon), and through MCP (official Python client → mcp-front over stdio → bus). An MCP ping
-(answered by mcp-front itself) shows what the Python client and stdio cost on their own.
+addon), and through MCP over stdio, from the official Python client and from `mcp-latency`, a
+lean Swift client whose own cost is a blocking read. An MCP ping (answered by mcp-front itself)
+shows what each client and stdio cost on their own. The bus overhead budget is taken from the
+Swift client's alternating pairs: each MCP call minus the direct call just before it.
 Then the heavy case: a 10,000-object scene, paginated."""
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import contextlib
 
 import anyio
 
-from clients import addon_call, addon_client, bmcp_repeat, mcp_client, start_system, tool_json
+from clients import addon_call, addon_client, bmcp_repeat, mcp_client, start_system, swift_mcp, tool_json
 from report import Budget, Section, percentiles, timed, timed_async
 
 LIGHT_OBJECTS = 10
@@ -58,16 +60,23 @@ def run_mode(section: Section, gui: bool, calls: int, warmup: int, heavy: bool):
         bus = bmcp_repeat(system, "scene.info", calls)
         mcp = percentiles(layers["scene"])
         ping = percentiles(layers["ping"])
-        section.add(f"{mode}: addon socket (direct)", addon)
+        swift = swift_mcp(system, "ping,scene", calls, warmup, addon_port=system.addon_port)
+        section.add(f"{mode}: addon socket (direct, Python client)", addon)
         section.add(f"{mode}: bus (bmcp call → broker → bridge → addon)", bus)
+        section.add(f"{mode}: bus without mcp-front = bus − direct", difference(bus, addon),
+                    note="percentiles of separate runs")
         section.add(f"{mode}: MCP ping (Python client ↔ mcp-front, no bus)", ping)
         section.add(f"{mode}: MCP get_scene_info (Python client → mcp-front → bus → addon)", mcp,
                     budget=Budget("p50", 5.0))
-        section.add(f"{mode}: bus overhead = bus − direct", difference(bus, addon), budget=Budget("p50", 0.5))
-        section.add(f"{mode}: MCP chain overhead = MCP − direct", difference(mcp, addon), budget=Budget("p50", 0.5),
-                    note="includes the Python client")
-        section.add(f"{mode}: MCP chain overhead without the client = MCP − ping − direct",
-                    difference(difference(mcp, ping), addon), budget=Budget("p50", 0.5))
+        section.add(f"{mode}: MCP chain overhead with the Python client = MCP − ping − direct",
+                    difference(difference(mcp, ping), addon), note="percentiles of separate runs")
+        section.add(f"{mode}: MCP ping (Swift client ↔ mcp-front, no bus)", percentiles(swift["ping"]))
+        section.add(f"{mode}: addon socket (direct, Swift client, alternating with the next row)",
+                    percentiles(swift["direct"]))
+        section.add(f"{mode}: MCP get_scene_info (Swift client → mcp-front → bus → addon)",
+                    percentiles(swift["get_scene_info"]), budget=Budget("p50", 5.0))
+        section.add(f"{mode}: bus overhead = MCP get_scene_info − direct, per call pair (Swift client)",
+                    percentiles(swift["overhead"]), budget=Budget("p50", 0.5))
         if heavy:
             run_heavy(section, system, mode, max(3, calls // 50))
     finally:
@@ -111,7 +120,8 @@ def run(smoke: bool) -> list[Section]:
     section = Section(
         "get_scene_info by layer (issues 2, 9.2, 9.3)",
         f"{calls} back-to-back calls after {warmup} warm-up per row, scene of {LIGHT_OBJECTS} objects, one connection. "
-        "Differences subtract percentiles of separate runs (an estimate, not a per-call difference).")
+        "Rows marked 'percentiles of separate runs' subtract percentiles of different runs (an estimate); "
+        "the budgeted bus overhead is a per-call difference.")
     for gui in (False, True):
         run_mode(section, gui, calls, warmup, heavy=not gui)
     return [section]

@@ -1,12 +1,13 @@
-"""Sessions (issues 3, 9.1): creating one through MCP (official Python client → mcp-front →
-broker, which writes it to its SQLite registry; no Blender work: a session's scene is loaded
-lazily, on its first scene command), and resuming one from its checkpoint."""
+"""Sessions (issues 3, 9.1): creating one through MCP (official Python client, and the lean
+Swift client `mcp-latency`, → mcp-front → broker, which writes it to its SQLite registry; no
+Blender work: a session's scene is loaded lazily, on its first scene command), and resuming
+one from its checkpoint."""
 
 from __future__ import annotations
 
 import anyio
 
-from clients import bmcp_repeat, mcp_client, start_system, tool_json
+from clients import bmcp_repeat, mcp_client, start_system, swift_mcp, tool_json
 from report import Budget, Section, percentiles, timed_async
 
 SCENE = "import bpy\nfor i in range(10): bpy.ops.mesh.primitive_cube_add(location=(i * 3, 0, 0))\n"
@@ -48,8 +49,12 @@ def run(smoke: bool) -> list[Section]:
     system = start_system()
     try:
         ping, create, client_ms, broker_ms, not_restored = anyio.run(create_and_resume, system, creates, warmup, resumes)
-        section.add("MCP create_session (Python client → mcp-front → broker)", percentiles(create),
+        swift = swift_mcp(system, "ping,create", creates, warmup)
+        section.add("MCP create_session (Swift client → mcp-front → broker)", percentiles(swift["create_session"]),
                     budget=Budget("p99", 2.0))
+        section.add("MCP ping (Swift client ↔ mcp-front, for comparison)", percentiles(swift["ping"]))
+        section.add("MCP create_session (Python client → mcp-front → broker)", percentiles(create),
+                    note="includes the Python client's own cost: see its ping")
         section.add("MCP ping (Python client ↔ mcp-front, for comparison)", percentiles(ping))
         section.add("bus session.create (bmcp call → broker)", bmcp_repeat(system, "session.create", creates))
         section.add("MCP resume_session from checkpoint, as the client sees it", percentiles(client_ms))

@@ -1,6 +1,6 @@
 """How the benchmarks reach the system: the addon's socket directly, the bus through
-`bmcp call`, MCP through the official Python client and mcp-front over stdio; starting a
-system of real processes; reading a process's memory."""
+`bmcp call`, MCP through the official Python client or the lean Swift client `mcp-latency`
+and mcp-front over stdio; starting a system of real processes; reading a process's memory."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from system import System  # noqa: E402
 from wire_clients import FramedClient  # noqa: E402
 
 __all__ = ["System", "FramedClient", "start_system", "addon_client", "bmcp_call", "bmcp_repeat", "mcp_client",
-           "rss_kib", "populate_scene"]
+           "swift_mcp", "rss_kib", "populate_scene"]
 
 
 def start_system(blenders: int = 1, bridges: int = 1, gui: bool = False) -> System:
@@ -97,6 +97,21 @@ def bmcp_repeat(system: System, op: str, count: int, params: dict | None = None,
         raise RuntimeError(f"errors in bmcp call --repeat: {out.stdout}")
     return {"p50": value("p50") / 1000, "p90": value("p90") / 1000, "p99": value("p99") / 1000,
             "max": value("max") / 1000, "n": count}
+
+
+def swift_mcp(system: System, rows: str, calls: int, warmup: int, addon_port: int | None = None) -> dict[str, list[float]]:
+    """Samples (ms) from `mcp-latency`, a lean MCP client in Swift on a fresh mcp-front over
+    stdio: rows "ping", "create" (create_session) and "scene" (get_scene_info paired with the
+    same scene.info straight to the addon at `addon_port`: keys direct, get_scene_info and
+    overhead, the per-call difference)."""
+    argv = [str(system.bin / "mcp-latency"), "--front", str(system.bin / "mcp-front"), "--rows", rows,
+            "--calls", str(calls), "--warmup", str(warmup)]
+    if addon_port is not None:
+        argv += ["--addon-port", str(addon_port)]
+    out = subprocess.run(argv, env=system.mcp_front_env(), capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        raise RuntimeError(f"mcp-latency failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout)
 
 
 @contextlib.asynccontextmanager

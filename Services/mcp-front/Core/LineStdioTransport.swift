@@ -16,6 +16,8 @@ public actor LineStdioTransport: Transport {
     private let messages: AsyncThrowingStream<Data, Error>
     private let continuation: AsyncThrowingStream<Data, Error>.Continuation
     private var connected = false
+    /// Sees each line first; a line it takes never reaches the SDK's `Server`.
+    private var interceptor: (@Sendable (Data) -> Bool)?
 
     public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, logger: Logger) {
         self.input = input
@@ -24,9 +26,15 @@ public actor LineStdioTransport: Transport {
         (messages, continuation) = AsyncThrowingStream.makeStream()
     }
 
+    /// Lets `take` answer lines itself (`DirectRequests`); set before the server starts.
+    func intercept(_ take: @escaping @Sendable (Data) -> Bool) {
+        interceptor = take
+    }
+
     public func connect() async throws {
         guard !connected else { return }
         connected = true
+        let interceptor = interceptor
         let input = input
         let continuation = continuation
         let logger = logger
@@ -43,7 +51,10 @@ public actor LineStdioTransport: Transport {
                 pending.append(contentsOf: chunk[0..<count])
                 while let newline = pending.firstIndex(of: 0x0A) {
                     let line = pending[pending.startIndex..<newline]
-                    if !line.isEmpty { continuation.yield(Data(line)) }
+                    if !line.isEmpty {
+                        let message = Data(line)
+                        if interceptor?(message) != true { continuation.yield(message) }
+                    }
                     pending = Data(pending[(newline + 1)...])
                 }
             }

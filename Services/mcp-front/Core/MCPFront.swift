@@ -60,7 +60,10 @@ public struct MCPFront: Service {
     private func serveStdio(_ backend: MCPBackend) async throws {
         let connection = ConnectionSession(client: "mcp-front/\(instanceTag())", preset: configuration.session)
         let server = await backend.makeServer(connection: connection)
-        try await server.start(transport: LineStdioTransport(logger: logger))
+        let transport = LineStdioTransport(logger: logger)
+        let direct = DirectRequests(calls: backend.toolCalls(for: connection), server: server, transport: transport)
+        await transport.intercept(direct.take)
+        try await server.start(transport: transport)
         logger.info("mcp-front serving MCP on stdio as \(connection.client); broker \(configuration.brokerEndpoint)")
         await withGracefulShutdownHandler {
             await server.waitUntilCompleted()

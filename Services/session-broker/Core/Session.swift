@@ -28,14 +28,19 @@ public struct Session: Sendable, Equatable {
     public var owner: String?
 
     public static func newID() -> String {
-        "s-" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
+        "s-" + RandomID.hex(12)
     }
 
     /// Session ids become folder names: letters, digits, `-`, `_`, `.`, not leading with a dot.
     public static func isValidID(_ id: String) -> Bool {
-        guard let first = id.unicodeScalars.first, id.utf8.count <= 128 else { return false }
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        return first != "." && first != "-" && id.unicodeScalars.allSatisfy { allowed.contains($0) }
+        guard let first = id.utf8.first, id.utf8.count <= 128, first != UInt8(ascii: "."), first != UInt8(ascii: "-") else { return false }
+        return id.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+            default: false
+            }
+        }
     }
 
     public var json: JSONValue {

@@ -51,10 +51,7 @@ extension SessionBroker {
         } else {
             home = leastLoadedInstance()
         }
-        var session = try sessions.create(id: try params.string("session_id"), name: name, owner: client)
-        if let home {
-            session = try sessions.update(session.id) { $0.instance = home.instance }
-        }
+        let session = try sessions.create(id: try params.string("session_id"), name: name, owner: client, instance: home?.instance)
         events.publish(EventName.sessionCreated, session: session.id, payload: session.json)
         return session
     }
@@ -179,7 +176,7 @@ extension SessionBroker {
         return ["instances": .array(live.sorted { $0.1.id < $1.1.id }.map { bridge, instance in
             ["id": .string(instance.id), "blender_version": .string(instance.blenderVersion),
              "address": .string(instance.address), "bridge": .string(bridge.name),
-             "sessions": .int(Int64(sessions.active(on: instance.id).count)),
+             "sessions": .int(Int64(sessions.activeCount(on: instance.id))),
              "in_flight": .int(Int64(bridge.inFlight.count)),
              "last_heartbeat_ms_ago": .int(Int64((now - min(now, bridge.lastSeen)) / 1_000_000)),
              "resident_session": resident[instance.id].map(JSONValue.string) ?? .null]

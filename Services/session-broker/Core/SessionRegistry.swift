@@ -10,20 +10,29 @@ final class SessionRegistry {
     private(set) var sessions: [String: Session] = [:]
     private let store: SessionStore
     let dataDirectory: URL
+    private let sessionsPath: String
+    /// Active sessions per instance, kept as sessions change (placement asks on every create).
+    private var activeCounts: [String: Int] = [:]
     /// Sessions whose counters changed since the last flush (use counts are batched; state
     /// changes are written at once).
     private var unflushed: Set<String> = []
 
     init(dataDirectory: URL) throws {
         self.dataDirectory = dataDirectory
+        sessionsPath = dataDirectory.appendingPathComponent("sessions", isDirectory: true).path
         store = try SessionStore(path: dataDirectory.appendingPathComponent("broker/sessions.sqlite").path)
-        for session in try store.loadAll() { sessions[session.id] = session }
+        for session in try store.loadAll() { replace(session) }
     }
 
     var count: Int { sessions.count }
 
     func folder(of id: String) -> URL {
-        dataDirectory.appendingPathComponent("sessions", isDirectory: true).appendingPathComponent(id, isDirectory: true)
+        URL(fileURLWithPath: folderPath(of: id), isDirectory: true)
+    }
+
+    /// Ids are checked folder names, so a join is enough (URL appending costs a stat here).
+    func folderPath(of id: String) -> String {
+        sessionsPath + "/" + id
     }
 
     func get(_ id: String) throws(BusError) -> Session {
@@ -34,7 +43,7 @@ final class SessionRegistry {
         return session
     }
 
-    func create(id: String?, name: String?, owner: String?) throws(BusError) -> Session {
+    func create(id: String?, name: String?, owner: String?, instance: String? = nil) throws(BusError) -> Session {
         let id = id ?? Session.newID()
         guard Session.isValidID(id) else {
             throw BusError(code: ErrorCode.badParams,
@@ -44,7 +53,7 @@ final class SessionRegistry {
             throw BusError(code: ErrorCode.badParams, message: "a session '\(id)' already exists")
         }
         let now = Date()
-        let session = Session(id: id, name: name ?? id, state: .active, instance: nil, createdAt: now,
+        let session = Session(id: id, name: name ?? id, state: .active, instance: instance, createdAt: now,
                               lastUsedAt: now, commandCount: 0, latestCheckpoint: nil, owner: owner)
         try persist([session])
         return session
@@ -63,7 +72,7 @@ final class SessionRegistry {
     func touch(_ id: String, _ change: (inout Session) -> Void) {
         guard var session = sessions[id] else { return }
         change(&session)
-        sessions[id] = session
+        replace(session)
         unflushed.insert(id)
     }
 
@@ -83,6 +92,21 @@ final class SessionRegistry {
         sessions.values.filter { $0.instance == instance && $0.state == .active }
     }
 
+    func activeCount(on instance: String) -> Int {
+        activeCounts[instance] ?? 0
+    }
+
+    /// The one place `sessions` changes, so `activeCounts` follows it.
+    private func replace(_ session: Session) {
+        if let old = sessions[session.id], old.state == .active, let instance = old.instance {
+            activeCounts[instance, default: 0] -= 1
+        }
+        if session.state == .active, let instance = session.instance {
+            activeCounts[instance, default: 0] += 1
+        }
+        sessions[session.id] = session
+    }
+
     private func persist(_ changed: [Session]) throws(BusError) {
         do {
             try store.save(changed)
@@ -90,7 +114,7 @@ final class SessionRegistry {
             throw BusError(code: ErrorCode.registryFailed, message: "could not write the session registry: \(error)")
         }
         for session in changed {
-            sessions[session.id] = session
+            replace(session)
             unflushed.remove(session.id)
         }
     }

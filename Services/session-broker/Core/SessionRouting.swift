@@ -96,8 +96,8 @@ extension SessionBroker {
         bridges.liveInstances
             .filter { $0.instance != excluding }
             .min { lhs, rhs in
-                let left = (sessions.active(on: lhs.instance).count, lhs.inFlight, lhs.instance)
-                let right = (sessions.active(on: rhs.instance).count, rhs.inFlight, rhs.instance)
+                let left = (sessions.activeCount(on: lhs.instance), lhs.inFlight, lhs.instance)
+                let right = (sessions.activeCount(on: rhs.instance), rhs.inFlight, rhs.instance)
                 return left < right
             }
             .map { ($0.instance, $0.bridge) }
@@ -107,7 +107,7 @@ extension SessionBroker {
     func context(for session: Session) -> JSONValue {
         ["session_context": [
             "id": .string(session.id),
-            "dir": .string(sessions.folder(of: session.id).path),
+            "dir": .string(sessions.folderPath(of: session.id)),
             "expect_checkpoint": .bool(session.latestCheckpoint != nil),
         ]]
     }

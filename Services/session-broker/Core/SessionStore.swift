@@ -9,20 +9,26 @@ import GRDB
 /// Used only from the broker's loop thread; GRDB's queue makes each call synchronous.
 final class SessionStore {
     private let database: DatabaseQueue
+    private let checkpoints: WALCheckpoints
 
     init(path: String) throws {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.label = "session-registry"
+        // The checkpoint connection may hold its lock for a moment; wait rather than fail.
+        configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode; only a power loss can
             // drop the last transactions.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Checkpoints run on their own connection (`WALCheckpoints`), not in a commit.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
         try Self.migrator.migrate(database)
+        checkpoints = try WALCheckpoints(path: path)
     }
 
     private static var migrator: DatabaseMigrator {
@@ -53,13 +59,13 @@ final class SessionStore {
     func save(_ sessions: [Session]) throws {
         guard !sessions.isEmpty else { return }
         try database.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO session
+                  (id, name, state, instance, created_at, last_used_at, command_count, latest_checkpoint, owner)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for session in sessions {
-                try db.execute(
-                    sql: """
-                    INSERT OR REPLACE INTO session
-                      (id, name, state, instance, created_at, last_used_at, command_count, latest_checkpoint, owner)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                try statement.execute(
                     arguments: [session.id, session.name, session.state.rawValue, session.instance,
                                 session.createdAt.timeIntervalSince1970, session.lastUsedAt.timeIntervalSince1970,
                                 session.commandCount, session.latestCheckpoint, session.owner])
@@ -75,5 +81,28 @@ final class SessionStore {
             createdAt: Date(timeIntervalSince1970: row["created_at"] ?? 0),
             lastUsedAt: Date(timeIntervalSince1970: row["last_used_at"] ?? 0),
             commandCount: row["command_count"] ?? 0, latestCheckpoint: row["latest_checkpoint"], owner: row["owner"])
+    }
+}
+
+/// The WAL checkpoint is the registry's one fsync. Left to SQLite it runs inside whichever
+/// commit crosses 1,000 pages, stalling the broker's loop for milliseconds (the p99 of session
+/// creation); here a second connection does it once a second on its own queue, PASSIVE, so it
+/// never waits for or blocks the loop's writes.
+private final class WALCheckpoints {
+    private let timer: DispatchSourceTimer
+
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.label = "session-registry.checkpoints"
+        configuration.busyMode = .timeout(5)
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "session-registry.checkpoints"))
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { _ = try? connection.writeWithoutTransaction { try $0.checkpoint(.passive) } }
+        timer.resume()
+    }
+
+    deinit {
+        timer.cancel()
     }
 }
