@@ -11,6 +11,8 @@ final class BusWatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var listeners: [UUID: Listener] = [:]
     private var closed = false
+    /// The SUB socket; loop-thread only.
+    private var subscriber: Socket?
 
     private struct Listener {
         /// The ops wanted (nil: all), and their UTF-8 bytes for the look before decoding.
@@ -31,6 +33,7 @@ final class BusWatcher: @unchecked Sendable {
             let socket = try loop.makeSocket(.sub)
             for prefix in prefixes { try socket.set(.subscribe(Data(prefix.utf8))) }
             try socket.connect(endpoint)
+            subscriber = socket
             let codec = EnvelopeCodec()
             loop.watch(socket) { [self] in
                 while let frames = try socket.receive(dontWait: true) {
@@ -62,6 +65,16 @@ final class BusWatcher: @unchecked Sendable {
     }
 
     var listenerCount: Int { lock.withLock { listeners.count } }
+
+    /// Adds topics starting with `prefix` to what arrives. ZeroMQ counts subscriptions, so
+    /// each `watch` is undone by one `unwatch`.
+    func watch(topic prefix: String) {
+        loop.post { [self] in _ = try? subscriber?.set(.subscribe(Data(prefix.utf8))) }
+    }
+
+    func unwatch(topic prefix: String) {
+        loop.post { [self] in _ = try? subscriber?.set(.unsubscribe(Data(prefix.utf8))) }
+    }
 
     /// Most events are commands nobody here listens to while no `/api/events` stream is open:
     /// skip decoding those. An event named in a listener's set carries that name as its op, so

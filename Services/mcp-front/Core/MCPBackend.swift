@@ -21,7 +21,11 @@ final class MCPBackend: Sendable {
         broker = try RequestClient(endpoint: configuration.brokerEndpoint)
         logs = try RequestClient(endpoint: configuration.logsEndpoint, peer: "log-writer")
         prompts = try RequestClient(endpoint: configuration.promptsEndpoint, peer: "prompt-service")
-        bus = try BusWatcher(endpoint: configuration.eventsOutEndpoint, prefixes: ["session/", "service/"])
+        // Over stdio nothing reads command events: session topics are watched only while one
+        // of its resources is subscribed, so the front is not woken by every command's event.
+        // Over HTTP the dashboard's /api/events shows them all.
+        bus = try BusWatcher(endpoint: configuration.eventsOutEndpoint,
+                             prefixes: configuration.http == nil ? ["service/"] : ["session/", "service/"])
         requestTimeout = configuration.requestTimeout
         relay = Task { [servers, bus] in await servers.relay(bus.events(names: [EventName.logUpdated, EventName.promptsChanged])) }
     }
@@ -42,7 +46,7 @@ final class MCPBackend: Sendable {
                 prompts: .init(listChanged: true),
                 resources: .init(subscribe: true, listChanged: false),
                 tools: .init(listChanged: false)))
-        let resources = SessionResources(logs: logs, timeout: .seconds(10))
+        let resources = SessionResources(logs: logs, timeout: .seconds(10), bus: bus)
         await MCPHandlers(calls: toolCalls(for: connection), resources: resources).register(on: server)
         await servers.add(server, resources: resources)
         return server
@@ -75,8 +79,8 @@ actor LiveServers {
         entries[ObjectIdentifier(server)] = (server, resources)
     }
 
-    func remove(_ server: Server) {
-        entries[ObjectIdentifier(server)] = nil
+    func remove(_ server: Server) async {
+        await entries.removeValue(forKey: ObjectIdentifier(server))?.resources.unsubscribeAll()
     }
 
     /// A subscribed session file changed → `resources/updated` to that subscriber; the

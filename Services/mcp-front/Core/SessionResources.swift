@@ -17,11 +17,15 @@ actor SessionResources {
 
     private let logs: RequestClient
     private let timeout: Duration
+    /// Where `log.updated` comes from; a session's topic is watched while any of its files is
+    /// subscribed (nil in tests without a bus).
+    private let bus: BusWatcher?
     private var subscribed: Set<String> = []
 
-    init(logs: RequestClient, timeout: Duration) {
+    init(logs: RequestClient, timeout: Duration, bus: BusWatcher? = nil) {
         self.logs = logs
         self.timeout = timeout
+        self.bus = bus
     }
 
     static var templates: [Resource.Template] {
@@ -60,12 +64,22 @@ actor SessionResources {
     }
 
     func subscribe(_ uri: String) throws {
-        _ = try Self.parse(uri)
-        subscribed.insert(uri)
+        let session = try Self.parse(uri).session
+        let first = !subscribed.contains { (try? Self.parse($0).session) == session }
+        guard subscribed.insert(uri).inserted else { return }
+        if first { bus?.watch(topic: EventPublisher.topic(session: session, source: "")) }
     }
 
     func unsubscribe(_ uri: String) {
-        subscribed.remove(uri)
+        guard subscribed.remove(uri) != nil, let session = try? Self.parse(uri).session else { return }
+        if !subscribed.contains(where: { (try? Self.parse($0).session) == session }) {
+            bus?.unwatch(topic: EventPublisher.topic(session: session, source: ""))
+        }
+    }
+
+    /// The connection ended: its subscriptions and the topics they watched go with it.
+    func unsubscribeAll() {
+        for uri in subscribed { unsubscribe(uri) }
     }
 
     /// The URI to notify for a `log.updated` event, if the client subscribed to it.

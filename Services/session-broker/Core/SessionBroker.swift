@@ -265,8 +265,9 @@ public final class SessionBroker {
         answer.session = pending.request.session
         answer.meta = nil
         if let checked = sessionReplyChecked(message, for: pending) { answer = checked }
-        if case .client = pending.requester, !pending.request.isObservation { publishCommand(pending, answer: answer) }
+        // The answer first: the event wakes log-writer and watchers, which should not delay it.
         respond(pending.requester, answer)
+        if case .client = pending.requester, !pending.request.isObservation { publishCommand(pending, answer: answer) }
     }
 
     func dropBridge(_ bridge: Data, reason: String) {
