@@ -4,7 +4,11 @@ Pure Python (no bpy): the network thread validates contexts with it, and the
 rules the Swift broker depends on (which file is "newest", what is kept) are
 unit-tested without Blender.
 
-    "session": {"id": "s-abc123", "dir": "/abs/.../sessions/s-abc123", "expect_checkpoint": false}
+    "session": {"id": "s-abc123", "dir": "/abs/.../sessions/s-abc123", "expect_checkpoint": false,
+                "observe": false}
+
+`observe` marks a read-only look (log-writer's snapshots): it is answered only while the
+session is resident, and never loads it.
 """
 
 import os
@@ -31,6 +35,7 @@ class SessionContext:
     id: str
     dir: str
     expect_checkpoint: bool = False
+    observe: bool = False
 
     @property
     def checkpoint_dir(self):
@@ -47,9 +52,9 @@ def parse_session_context(raw, data_dir=None):
         return None
     if not isinstance(raw, dict):
         raise BadSession(f"'session' must be an object, got {describe_value(raw)}")
-    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint"})
+    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint", "observe"})
     if unknown:
-        raise BadSession(f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, id)")
+        raise BadSession(f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, id, observe)")
     session_id = raw.get("id")
     if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
         raise BadSession(
@@ -79,7 +84,10 @@ def parse_session_context(raw, data_dir=None):
         expect = False
     if not isinstance(expect, bool):
         raise BadSession(f"expect_checkpoint must be a boolean, got {describe_value(expect)}")
-    return SessionContext(session_id, directory, expect)
+    observe = raw.get("observe", False)
+    if not isinstance(observe, bool):
+        raise BadSession(f"observe must be a boolean, got {describe_value(observe)}")
+    return SessionContext(session_id, directory, expect, observe)
 
 
 def checkpoint_name(counter, now=None):

@@ -44,7 +44,8 @@ extension SessionBroker {
             let (instance, bridge, note) = try place(session, request: request, route: route)
             guard let instance, let bridge else { return }  // held until its instance re-registers
             let current = try sessions.get(id)
-            if forward(request, to: bridge, instance: instance, meta: context(for: current), note: note, requester: requester) {
+            if forward(request, to: bridge, instance: instance, meta: context(for: current, observing: observing), note: note,
+                       requester: requester) {
                 resident[instance] = id
                 if !observing {
                     sessions.touch(id) {
@@ -104,12 +105,16 @@ extension SessionBroker {
     }
 
     /// What the addon needs to keep this session's scene apart and checkpointed.
-    func context(for session: Session) -> JSONValue {
-        ["session_context": [
+    /// An observer's context says so: the addon then answers only if the session is resident
+    /// (the broker's view can be a moment behind a release it has sent).
+    func context(for session: Session, observing: Bool = false) -> JSONValue {
+        var context: [String: JSONValue] = [
             "id": .string(session.id),
             "dir": .string(sessions.folderPath(of: session.id)),
             "expect_checkpoint": .bool(session.latestCheckpoint != nil),
-        ]]
+        ]
+        if observing { context["observe"] = true }
+        return ["session_context": .object(context)]
     }
 
     func checkOwner(_ session: Session, client: String?) throws(BusError) {
