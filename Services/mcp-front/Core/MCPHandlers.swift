@@ -14,7 +14,9 @@ struct MCPHandlers: Sendable {
         let calls = calls
         let resources = resources
         await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
-        await server.withMethodHandler(CallTool.self) { call in
+        // Weak: the server keeps its handlers after stop(), so a strong capture would keep every
+        // ended HTTP session's server (and its connection state) alive.
+        await server.withMethodHandler(CallTool.self) { [weak server] call in
             let progress = ToolProgress(server: server, token: call._meta?.progressToken)
             return try await calls.call(call.name, arguments: call.arguments, progress: progress)
         }
