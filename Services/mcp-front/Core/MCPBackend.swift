@@ -21,11 +21,12 @@ final class MCPBackend: Sendable {
         broker = try RequestClient(endpoint: configuration.brokerEndpoint)
         logs = try RequestClient(endpoint: configuration.logsEndpoint, peer: "log-writer")
         prompts = try RequestClient(endpoint: configuration.promptsEndpoint, peer: "prompt-service")
-        // Over stdio nothing reads command events: session topics are watched only while one
-        // of its resources is subscribed, so the front is not woken by every command's event.
-        // Over HTTP the dashboard's /api/events shows them all.
+        // Over stdio only prompt-service's events are read, and a session's while one of its
+        // resources is subscribed, so the front is not woken by every command's event or the
+        // broker's heartbeat head. Over HTTP the dashboard's /api/events shows them all.
+        let prompts = EventPublisher.topic(session: nil, source: "prompt-service")
         bus = try BusWatcher(endpoint: configuration.eventsOutEndpoint,
-                             prefixes: configuration.http == nil ? ["service/"] : ["session/", "service/"])
+                             prefixes: configuration.http == nil ? [prompts] : ["session/", "service/"])
         requestTimeout = configuration.requestTimeout
         relay = Task { [servers, bus] in await servers.relay(bus.events(names: [EventName.logUpdated, EventName.promptsChanged])) }
     }

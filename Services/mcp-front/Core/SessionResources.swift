@@ -20,7 +20,8 @@ actor SessionResources {
     /// Where `log.updated` comes from; a session's topic is watched while any of its files is
     /// subscribed (nil in tests without a bus).
     private let bus: BusWatcher?
-    private var subscribed: Set<String> = []
+    /// Subscribed file names by session.
+    private var subscribed: [String: Set<String>] = [:]
 
     init(logs: RequestClient, timeout: Duration, bus: BusWatcher? = nil) {
         self.logs = logs
@@ -64,28 +65,29 @@ actor SessionResources {
     }
 
     func subscribe(_ uri: String) throws {
-        let session = try Self.parse(uri).session
-        let first = !subscribed.contains { (try? Self.parse($0).session) == session }
-        guard subscribed.insert(uri).inserted else { return }
-        if first { bus?.watch(topic: EventPublisher.topic(session: session, source: "")) }
+        let (session, file) = try Self.parse(uri)
+        if subscribed[session] == nil { bus?.watch(topic: EventPublisher.topic(session: session, source: "")) }
+        subscribed[session, default: []].insert(file)
     }
 
     func unsubscribe(_ uri: String) {
-        guard subscribed.remove(uri) != nil, let session = try? Self.parse(uri).session else { return }
-        if !subscribed.contains(where: { (try? Self.parse($0).session) == session }) {
+        guard let (session, file) = try? Self.parse(uri) as (String, String),
+              subscribed[session]?.remove(file) != nil else { return }
+        if subscribed[session]?.isEmpty == true {
+            subscribed[session] = nil
             bus?.unwatch(topic: EventPublisher.topic(session: session, source: ""))
         }
     }
 
     /// The connection ended: its subscriptions and the topics they watched go with it.
     func unsubscribeAll() {
-        for uri in subscribed { unsubscribe(uri) }
+        for session in subscribed.keys { bus?.unwatch(topic: EventPublisher.topic(session: session, source: "")) }
+        subscribed.removeAll()
     }
 
     /// The URI to notify for a `log.updated` event, if the client subscribed to it.
     func updated(session: String, file: String) -> String? {
-        let uri = "session://\(session)/\(file)"
-        return subscribed.contains(uri) ? uri : nil
+        subscribed[session]?.contains(file) == true ? "session://\(session)/\(file)" : nil
     }
 
     static func parse(_ uri: String) throws -> (session: String, file: String) {
