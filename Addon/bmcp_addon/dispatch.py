@@ -69,8 +69,6 @@ class RequestDispatcher:
             if session_context is not None:
                 if sessions is None:
                     raise OpError("bad_session", "sessions are not available in this addon instance")
-                if session_context.observe:
-                    _check_resident(sessions, session_context)
                 if request.op not in _NON_ACTIVATING:
                     activation = sessions.enter(session_context, connection)
             frame = protocol.reply_frame(request.id, self.run_op(request.op, request.params))
@@ -96,14 +94,3 @@ class RequestDispatcher:
             }
         return frame
 
-
-def _check_resident(sessions, session_context):
-    """An observer reads the resident session only: loading a session for a look would bring
-    back one that was just released or closed (a snapshot queued behind session.release)."""
-    resident = sessions.resident
-    if resident is None or resident.id != session_context.id:
-        raise OpError(
-            "session_not_loaded",
-            f"session '{session_context.id}' is not loaded in this Blender "
-            f"(resident: {resident.id if resident else 'none'}); an observer does not load it",
-        )

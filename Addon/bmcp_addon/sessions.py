@@ -96,7 +96,11 @@ class SessionManager:
     # -- activation ---------------------------------------------------------------
 
     def enter(self, context, connection):
-        """Make `context`'s session resident (if it is not) before its request runs."""
+        """Make `context`'s session resident (if it is not) before its request runs.
+
+        An observer's context (`observe`) reads the resident session only: loading a session
+        for a look would bring back one just released or closed (a snapshot queued behind
+        session.release), and a look does not make the observer the session's connection."""
         resident = self.resident
         if resident is not None and resident.id == context.id:
             if resident.dir != context.dir:
@@ -104,8 +108,15 @@ class SessionManager:
                     "bad_session",
                     f"session '{context.id}' is resident with dir '{resident.dir}', not '{context.dir}'",
                 )
-            resident.connection = _weak(connection)
+            if not context.observe:
+                resident.connection = _weak(connection)
             return Activation(activated=False)
+        if context.observe:
+            raise OpError(
+                "session_not_loaded",
+                f"session '{context.id}' is not loaded in this Blender "
+                f"(resident: {resident.id if resident else 'none'}); an observer does not load it",
+            )
         source = rules.newest_checkpoint(context.checkpoint_dir)
         if source is None and context.expect_checkpoint:
             raise OpError(

@@ -9,16 +9,8 @@ def context(tmp_path, session_id, **extra):
     return {"id": session_id, "dir": str(tmp_path / "sessions" / session_id), **extra}
 
 
-def _with_session(client, op, session, params):
-    request_id = client.next_id()
-    client.send({"type": "request", "id": request_id, "op": op, "params": params or {}, "session": session})
-    answer = client.receive()
-    assert answer.get("id") == request_id, answer
-    return answer
-
-
 def test_observer_does_not_load_a_session_that_is_not_resident(factory_client, tmp_path):
-    look = _with_session(factory_client, "scene.info", context(tmp_path, "s-looked-at", observe=True), None)
+    look = factory_client.request("scene.info", session=context(tmp_path, "s-looked-at", observe=True))
     error = error_of(look)
     assert error["code"] == "session_not_loaded"
     assert "s-looked-at" in error["message"] and "observer" in error["message"]
@@ -26,25 +18,24 @@ def test_observer_does_not_load_a_session_that_is_not_resident(factory_client, t
 
 def test_observer_reads_the_resident_session_and_not_a_released_one(factory_client, tmp_path):
     owner = context(tmp_path, "s-observed")
-    made = _with_session(factory_client, "code.execute", owner,
-                         {"code": "bpy.ops.mesh.primitive_cube_add(location=(5, 0, 0))"})
+    made = factory_client.request("code.execute", {"code": "bpy.ops.mesh.primitive_cube_add(location=(5, 0, 0))"}, session=owner)
     assert made["type"] == "reply", made
 
-    look = _with_session(factory_client, "scene.info", {**owner, "observe": True}, None)
+    look = factory_client.request("scene.info", session={**owner, "observe": True})
     assert look["type"] == "reply", look
 
-    released = _with_session(factory_client, "session.release", owner, None)
+    released = factory_client.request("session.release", session=owner)
     assert released["type"] == "reply", released
-    late_look = _with_session(factory_client, "scene.info", {**owner, "observe": True}, None)
+    late_look = factory_client.request("scene.info", session={**owner, "observe": True})
     assert error_of(late_look)["code"] == "session_not_loaded"
 
     # The owner's next command loads the checkpoint the release wrote: the look loaded nothing.
-    back = _with_session(factory_client, "scene.info", {**owner, "expect_checkpoint": True}, None)
+    back = factory_client.request("scene.info", session={**owner, "expect_checkpoint": True})
     assert back["type"] == "reply", back
     assert back["session"]["activated"] is True and back["session"]["restored_from"], back["session"]
 
 
 def test_observe_must_be_a_boolean(factory_client, tmp_path):
-    answer = _with_session(factory_client, "scene.info", context(tmp_path, "s-typed", observe="yes"), None)
+    answer = factory_client.request("scene.info", session=context(tmp_path, "s-typed", observe="yes"))
     error = error_of(answer)
     assert "observe must be a boolean" in error["message"], error

@@ -78,12 +78,14 @@ class FramedClient:
     def next_id(self):
         return f"r{next(self._ids)}"
 
-    def request(self, op, params=None, request_id=None):
-        """Send one request and return the frame answering it (reply or error)."""
+    def request(self, op, params=None, request_id=None, session=None):
+        """Send one request (with a session context, if given) and return the frame answering it."""
         request_id = request_id or self.next_id()
         message = {"type": "request", "id": request_id, "op": op}
         if params is not None:
             message["params"] = params
+        if session is not None:
+            message["session"] = session
         self.send(message)
         answer = self.receive()
         assert answer.get("id") == request_id, f"answer to another id: {answer}"
