@@ -21,9 +21,7 @@ public struct Setting: Sendable {
     }
 
     public func resolve(_ flagValue: String?, environment env: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let flagValue { return flagValue }
-        if let fromEnv = env[environment], !fromEnv.isEmpty { return fromEnv }
-        return defaultValue
+        explicit(flagValue, environment: env) ?? defaultValue
     }
 
     /// The flag's or the environment's value, nil when neither is given (the default is

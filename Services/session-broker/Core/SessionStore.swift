@@ -1,12 +1,14 @@
 import BusMessages
 import Foundation
 import GRDB
+import Logging
 
 /// The session registry on disk: SQLite through GRDB, in WAL mode, one transaction per change,
 /// so a `kill -9` at any moment leaves every session either before or after a change, never
 /// half-way.
 ///
-/// Used only from the broker's loop thread; GRDB's queue makes each call synchronous.
+/// Written only from the broker's loop thread (GRDB's queue makes each call synchronous);
+/// `WALCheckpoints` reads and checkpoints the file from its own queue and connection.
 final class SessionStore {
     private let database: DatabaseQueue
     private let checkpoints: WALCheckpoints
@@ -16,7 +18,7 @@ final class SessionStore {
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.label = "session-registry"
-        // The checkpoint connection may hold its lock for a moment; wait rather than fail.
+        // Opening the file (a restart) can meet a checkpoint in progress; wait rather than fail.
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode; only a power loss can
@@ -87,7 +89,8 @@ final class SessionStore {
 /// The WAL checkpoint is the registry's one fsync. Left to SQLite it runs inside whichever
 /// commit crosses 1,000 pages, stalling the broker's loop for milliseconds (the p99 of session
 /// creation); here a second connection does it once a second on its own queue, PASSIVE, so it
-/// never waits for or blocks the loop's writes.
+/// never waits for or blocks the loop's writes. A failing checkpoint is logged: the WAL would
+/// grow until one succeeds.
 private final class WALCheckpoints {
     private let timer: DispatchSourceTimer
 
@@ -98,7 +101,14 @@ private final class WALCheckpoints {
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "session-registry.checkpoints"))
         timer.schedule(deadline: .now() + 1, repeating: 1)
-        timer.setEventHandler { _ = try? connection.writeWithoutTransaction { try $0.checkpoint(.passive) } }
+        let logger = Logger(label: "session-broker.registry")
+        timer.setEventHandler {
+            do {
+                _ = try connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            } catch {
+                logger.error("WAL checkpoint of \(path) failed: \(error)")
+            }
+        }
         timer.resume()
     }
 
