@@ -35,6 +35,7 @@ def test_service_install_writes_the_unit_and_uninstall_removes_it(user):
     assert 'Environment="BMCP_HEARTBEAT_MS=500"' in text
     assert "WantedBy=default.target" in text and "[Service]" in text
     assert "systemctl" not in written.stdout  # --no-enable: nothing was run
+    assert unit.stat().st_mode & 0o777 == 0o600  # it may hold BMCP_TOKEN
 
     # With enabling: there is no user manager to reach here, and it must say so and fail.
     enabling = bmcp("service", "install", "--", "--blenders", "2", env=env, timeout=60)

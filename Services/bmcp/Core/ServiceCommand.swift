@@ -48,6 +48,8 @@ struct ServiceCommand: AsyncParsableCommand {
         if action == "install" {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: file, atomically: true, encoding: .utf8)
+            // It may carry BMCP_TOKEN: readable by this user only.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
             print("wrote \(file.path):\n\(content)")
             print("the service keeps its data in \(data); use `bmcp status --data \(data)` (or BMCP_DATA) to see it")
             if !noEnable { finished = runTool(enable, done: "enabled; `bmcp up` now runs at login") }
