@@ -25,13 +25,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def first_call(system: System, started: float) -> float:
+async def first_call(system: System, started: float, deadline_s: float = 120) -> float:
     async with mcp_client(system) as mcp:
-        while True:
+        while time.perf_counter() - started < deadline_s:
             result = await mcp.call_tool("get_scene_info", {})
             if not result.is_error:
                 return (time.perf_counter() - started) * 1000
             await anyio.sleep(0.01)
+    raise RuntimeError(f"no successful get_scene_info within {deadline_s:g} s of `bmcp up`: {result.content}")
 
 
 def one_cold_start() -> float:
