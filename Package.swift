@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // HMAC-SHA256 for the addon handshake and the dashboard's sign-in tickets.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // MARK: Shared
@@ -38,6 +40,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Shared/ServiceKit"
         ),
@@ -84,6 +87,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "ServiceKit"]),
         .testTarget(name: "BusMessagesTests", dependencies: ["BusMessages"]),
+        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit"]),
         .testTarget(name: "SessionBrokerTests", dependencies: ["SessionBrokerCore"]),
         .testTarget(name: "BlenderBridgeTests", dependencies: ["BlenderBridgeCore"]),
         .testTarget(name: "MCPFrontTests", dependencies: ["MCPFrontCore"]),

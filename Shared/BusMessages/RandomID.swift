@@ -1,3 +1,5 @@
+import Foundation
+
 /// Random identifiers from the standard library's generator, which reads getrandom(2).
 /// Foundation's `UUID()` on Linux opens, reads and closes /dev/urandom for every id: three
 /// system calls on every request and event, seen in strace of the broker and mcp-front.
@@ -16,6 +18,16 @@ public enum RandomID {
     public static func hex(_ count: Int) -> String {
         String(hexDigits(randomBytes((count + 1) / 2)).prefix(count))
     }
+
+    /// A secret: 32 random bytes as unpadded base64url (43 characters), safe in headers and files.
+    public static func token() -> String {
+        Data(randomBytes(32)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// `count` random bytes.
+    public static func bytes(_ count: Int) -> [UInt8] { randomBytes(count) }
 
     /// Eight bytes per draw: each draw is one getrandom(2).
     private static func randomBytes(_ count: Int) -> [UInt8] {

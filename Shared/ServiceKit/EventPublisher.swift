@@ -21,7 +21,7 @@ public final class EventPublisher {
         socket = try loop.makeSocket(.pub)
         // Events are observations, not commands: if the proxy is down, drop rather than block.
         try socket.set(.sendHighWaterMark(100_000))
-        try socket.connect(endpoint)
+        try loop.connect(socket, to: endpoint)
     }
 
     /// Topic frame for SUB prefix filtering: "session/<id>" or "service/<source>".

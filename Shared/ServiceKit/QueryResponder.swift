@@ -20,7 +20,7 @@ public final class QueryResponder {
         self.source = source
         socket = try loop.makeSocket(.router)
         try socket.set(.maxMessageSize(Int64(EnvelopeCodec.defaultLimit)))
-        try socket.bind(endpoint)
+        try loop.bind(socket, to: endpoint)
         handle(Op.health) { _ in ["status": "ok"] }
         loop.watch(socket) { [unowned self] in try self.drain() }
     }

@@ -10,15 +10,23 @@ public final class RequestClient: @unchecked Sendable {
     private let loop: SocketLoop
     /// Set once by the loop's setup, then used only on the loop thread.
     private var link: RequestLink?
+    /// Why the link could not be made (bad endpoint, missing keys), for every caller's error.
+    private var setupError: String?
 
     public init(endpoint: String, peer: String = "session-broker") throws {
         self.endpoint = endpoint
         self.peer = peer
         loop = try SocketLoop(name: "\(peer)-client")
         loop.start { [self] loop in
-            let link = try RequestLink(loop: loop, endpoint: endpoint, peer: peer)
-            self.link = link
-            loop.keep(link)
+            do {
+                let link = try RequestLink(loop: loop, endpoint: endpoint, peer: peer)
+                self.link = link
+                loop.keep(link)
+            } catch {
+                // Keep serving, so each request is told why instead of hanging.
+                setupError = "\(error)"
+                loop.logger.error("cannot open the connection to \(peer): \(error)")
+            }
         }
     }
 
@@ -29,7 +37,7 @@ public final class RequestClient: @unchecked Sendable {
             let peer = peer
             let posted = loop.post { [self] in
                 guard let link else {
-                    waiter.resume(throwing: BusError(code: ErrorCode.brokerUnreachable, message: "the connection to \(peer) could not be opened"))
+                    waiter.resume(throwing: BusError(code: ErrorCode.brokerUnreachable, message: "the connection to \(peer) could not be opened: \(self.setupError ?? "unknown reason")"))
                     return
                 }
                 link.send(request, timeout: timeout) { waiter.resume(with: $0.mapError { $0 as Error }) }

@@ -34,7 +34,7 @@ public final class RequestLink {
         try socket.set(.reconnectInterval(milliseconds: 100))
         try socket.set(.reconnectIntervalMax(milliseconds: 1000))
         try socket.set(.maxMessageSize(Int64(EnvelopeCodec.defaultLimit)))
-        try socket.connect(endpoint)
+        try loop.connect(socket, to: endpoint)
         loop.watch(socket) { [unowned self] in try self.drain() }
         loop.onTeardown { [unowned self] in
             self.failAll(BusError(code: ErrorCode.shuttingDown, message: "shutting down"))

@@ -46,22 +46,22 @@ public struct Setting: Sendable {
 /// agree on names and defaults.
 public enum Settings {
     public static let brokerClients = Setting(
-        flag: "broker-clients", environment: "BMCP_BROKER_CLIENTS", defaultValue: "tcp://127.0.0.1:5555",
+        flag: "broker-clients", environment: "BMCP_BROKER_CLIENTS", defaultValue: runEndpoint("broker-clients"),
         summary: "session-broker's clients ROUTER, where mcp-front sends requests")
     public static let brokerWorkers = Setting(
-        flag: "broker-workers", environment: "BMCP_BROKER_WORKERS", defaultValue: "tcp://127.0.0.1:5556",
+        flag: "broker-workers", environment: "BMCP_BROKER_WORKERS", defaultValue: runEndpoint("broker-workers"),
         summary: "session-broker's workers ROUTER, where blender-bridges register")
     public static let eventsIn = Setting(
-        flag: "events-in", environment: "BMCP_EVENTS_IN", defaultValue: "tcp://127.0.0.1:5557",
+        flag: "events-in", environment: "BMCP_EVENTS_IN", defaultValue: runEndpoint("events-in"),
         summary: "event proxy input (XSUB); publishers connect here")
     public static let eventsOut = Setting(
-        flag: "events-out", environment: "BMCP_EVENTS_OUT", defaultValue: "tcp://127.0.0.1:5558",
+        flag: "events-out", environment: "BMCP_EVENTS_OUT", defaultValue: runEndpoint("events-out"),
         summary: "event proxy output (XPUB); subscribers connect here")
     public static let prompts = Setting(
-        flag: "prompts", environment: "BMCP_PROMPTS", defaultValue: "tcp://127.0.0.1:5560",
+        flag: "prompts", environment: "BMCP_PROMPTS", defaultValue: runEndpoint("prompts"),
         summary: "prompt-service's query ROUTER")
     public static let logs = Setting(
-        flag: "logs", environment: "BMCP_LOGS", defaultValue: "tcp://127.0.0.1:5561",
+        flag: "logs", environment: "BMCP_LOGS", defaultValue: runEndpoint("logs"),
         summary: "log-writer's query ROUTER")
     public static let addonHost = Setting(
         flag: "addon-host", environment: "BMCP_ADDON_HOST", defaultValue: "127.0.0.1",
@@ -72,6 +72,24 @@ public enum Settings {
     public static let addonToken = Setting(
         flag: "addon-token", environment: "BMCP_ADDON_TOKEN", defaultValue: "",
         summary: "shared token the addon requires in its hello")
+    public static let runDirectory = Setting(
+        flag: "run-dir", environment: "BMCP_RUN", defaultValue: defaultRunDirectory(),
+        summary: "folder (0700, this user's only) holding the bus's ipc:// sockets; the default endpoints live here")
+    public static let keys = Setting(
+        flag: "keys", environment: "BMCP_KEYS", defaultValue: "<data>/keys",
+        summary: "folder of the bus's CURVE keys (server.key/.pub, client.key/.pub, authorized_clients), needed by every tcp:// endpoint; `bmcp keys` makes them")
+    public static let addonTokenFile = Setting(
+        flag: "addon-token-file", environment: "BMCP_ADDON_TOKEN_FILE", defaultValue: defaultConfigDirectory() + "/addon.token",
+        summary: "file holding the addon token when none is given (the GUI addon creates it); the bridge reads it to attach to your own Blender")
+    public static let tokenFile = Setting(
+        flag: "token-file", environment: "BMCP_TOKEN_FILE", defaultValue: "<data>/secrets/http.token",
+        summary: "file holding the HTTP bearer token when --token is not given; created 0600 on first use")
+    public static let httpAuth = Setting(
+        flag: "http-auth", environment: "BMCP_HTTP_AUTH", defaultValue: "token",
+        summary: "token: /mcp and /api need the bearer token (or the dashboard's cookie); off: no token (loopback binds only; say it explicitly)")
+    public static let allowedHosts = Setting(
+        flag: "allowed-hosts", environment: "BMCP_ALLOWED_HOSTS", defaultValue: "",
+        summary: "comma-separated Host names accepted besides loopback names and the bound address (requests for any other Host are refused: DNS rebinding)")
     public static let dataDirectory = Setting(
         flag: "data", environment: "BMCP_DATA", defaultValue: defaultDataDirectory(),
         summary: "data directory for sessions, logs and checkpoints")
@@ -105,6 +123,37 @@ public enum Settings {
     public static let logLevel = Setting(
         flag: "log-level", environment: "BMCP_LOG_LEVEL", defaultValue: "info",
         summary: "trace, debug, info, notice, warning, error or critical")
+
+    /// `ipc://<run folder>/<name>`: where each default endpoint lives.
+    static func runEndpoint(_ name: String) -> String {
+        "ipc://\(runDirectory.resolve(nil))/\(name)"
+    }
+
+    /// $XDG_RUNTIME_DIR/bmcp (a tmpfs only this user can enter), else /tmp/bmcp-<uid>
+    /// (made 0700 and checked for ownership before any socket goes in).
+    static func defaultRunDirectory() -> String {
+        if let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
+            return runtime + "/bmcp"
+        }
+        return "/tmp/bmcp-\(getuid())"
+    }
+
+    /// $XDG_CONFIG_HOME/bmcp, else ~/.config/bmcp: per-user files that outlive a data folder.
+    static func defaultConfigDirectory() -> String {
+        let env = ProcessInfo.processInfo.environment
+        if let config = env["XDG_CONFIG_HOME"], !config.isEmpty { return config + "/bmcp" }
+        return (env["HOME"] ?? NSHomeDirectory()) + "/.config/bmcp"
+    }
+
+    /// The keys folder: BMCP_KEYS, else `<data>/keys`.
+    public static func keysDirectory(flag: String? = nil) -> String {
+        keys.explicit(flag) ?? dataDirectory.resolve(nil) + "/keys"
+    }
+
+    /// The HTTP token file: BMCP_TOKEN_FILE, else `<data>/secrets/http.token`.
+    public static func tokenFilePath(flag: String? = nil, data: String? = nil) -> String {
+        tokenFile.explicit(flag) ?? (data ?? dataDirectory.resolve(nil)) + "/secrets/http.token"
+    }
 
     /// ./.bmcp, or $XDG_STATE_HOME/bmcp when that is set.
     static func defaultDataDirectory() -> String {

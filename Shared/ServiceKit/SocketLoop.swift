@@ -18,6 +18,8 @@ public final class SocketLoop: @unchecked Sendable {
     public let name: String
     public let context: Context
     public let logger: Logger
+    /// How `bind(_:to:)` and `connect(_:to:)` secure each endpoint.
+    public let security: BusSecurity
 
     // Shared with other threads, guarded by `lock`.
     private let lock = NSLock()
@@ -39,8 +41,9 @@ public final class SocketLoop: @unchecked Sendable {
     private var ownedSockets: [Socket] = []
     private var residents: [AnyObject] = []
 
-    public init(name: String, context: Context? = nil, logger: Logger? = nil) throws {
+    public init(name: String, context: Context? = nil, logger: Logger? = nil, security: BusSecurity = .fromEnvironment()) throws {
         self.name = name
+        self.security = security
         self.context = try context ?? Context()
         self.logger = logger ?? Logger(label: name)
         var fds: [Int32] = [0, 0]

@@ -26,6 +26,14 @@ public enum SocketOption: Sendable {
     /// How soon a dropped connection is retried, and the ceiling of its backoff.
     case reconnectInterval(milliseconds: Int32)
     case reconnectIntervalMax(milliseconds: Int32)
+    /// Be the CURVE server of this socket's connections, proving `secretKey`'s public half
+    /// and asking ZAP (the `zapDomain`) which client keys may connect.
+    case curveServer(secretKey: CurveKey)
+    /// Connect as a CURVE client: encrypt to `serverKey`, authenticate as `keyPair`.
+    case curveClient(serverKey: CurveKey, keyPair: CurveKeyPair)
+    /// The ZAP domain; setting one makes libzmq refuse connections when no ZAP handler
+    /// answers, instead of accepting everyone.
+    case zapDomain(String)
 }
 
 extension Socket {
@@ -47,6 +55,14 @@ extension Socket {
         case .xpubVerbose(let on): try setInt32(ZMQ_XPUB_VERBOSE, on ? 1 : 0, "ZMQ_XPUB_VERBOSE")
         case .reconnectInterval(let ms): try setInt32(ZMQ_RECONNECT_IVL, ms, "ZMQ_RECONNECT_IVL")
         case .reconnectIntervalMax(let ms): try setInt32(ZMQ_RECONNECT_IVL_MAX, ms, "ZMQ_RECONNECT_IVL_MAX")
+        case .curveServer(let secret):
+            try setInt32(ZMQ_CURVE_SERVER, 1, "ZMQ_CURVE_SERVER")
+            try setBytes(ZMQ_CURVE_SECRETKEY, secret.bytes, "ZMQ_CURVE_SECRETKEY")
+        case .curveClient(let server, let pair):
+            try setBytes(ZMQ_CURVE_SERVERKEY, server.bytes, "ZMQ_CURVE_SERVERKEY")
+            try setBytes(ZMQ_CURVE_PUBLICKEY, pair.publicKey.bytes, "ZMQ_CURVE_PUBLICKEY")
+            try setBytes(ZMQ_CURVE_SECRETKEY, pair.secretKey.bytes, "ZMQ_CURVE_SECRETKEY")
+        case .zapDomain(let domain): try setBytes(ZMQ_ZAP_DOMAIN, Data(domain.utf8), "ZMQ_ZAP_DOMAIN")
         }
     }
 

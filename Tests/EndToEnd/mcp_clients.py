@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 
 
 @asynccontextmanager
@@ -20,9 +21,11 @@ async def mcp_stdio(system, *args: str, **session_options):
 
 
 @asynccontextmanager
-async def mcp_http(url: str):
-    """A Streamable HTTP MCP session at `url` (…/mcp)."""
-    async with streamable_http_client(url) as (read, write):
+async def mcp_http(url: str, token: str | None = None):
+    """A Streamable HTTP MCP session at `url` (…/mcp), sending `token` as its bearer token."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with create_mcp_http_client(headers=headers) as http, \
+            streamable_http_client(url, http_client=http) as (read, write):
         async with ClientSession(read, write) as client:
             await client.initialize()
             yield client

@@ -4,6 +4,7 @@ Swift services, wired over ipc:// endpoints in a temporary folder so runs never 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -105,6 +106,13 @@ class System:
             "BMCP_LOGS": sock + "logs.sock",
             "BMCP_DATA": str(self.data),
             "BMCP_HEARTBEAT_MS": "200",
+            # Secrets as `bmcp up` wires them: generated, through the environment only.
+            "BMCP_ADDON_TOKEN": secrets.token_urlsafe(32),
+            "BMCP_TOKEN": secrets.token_urlsafe(32),
+            # Nothing of this machine's user leaks in (the GUI addon's token file, keys, run folder).
+            "XDG_CONFIG_HOME": str(root / "config"),
+            "BMCP_RUN": str(root / "run"),
+            "BMCP_KEYS": str(root / "keys"),
         }
         self.env["BMCP_CHECKPOINT_DEBOUNCE"] = "0.2"
         self.processes: dict[str, Process] = {}
@@ -180,11 +188,15 @@ class System:
 
 
 class HTTPFront:
-    """`mcp-front --http 127.0.0.1:0` beside a running System; `url` is where it listens."""
+    """`mcp-front --http 127.0.0.1:0` beside a running System; `url` is where it listens,
+    `auth` the header its token goes in."""
 
     def __init__(self, system: System, *args: str, name: str = "mcp-front-http", env: dict[str, str] | None = None):
+        environment = {**system.env, **(env or {})}
+        self.token = environment.get("BMCP_TOKEN", "")
+        self.auth = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         self.process = Process(name, [str(system.bin / "mcp-front"), "--http", "127.0.0.1:0", *args],
-                               {**system.env, **(env or {})}, system.logs)
+                               environment, system.logs)
         system.processes[name] = self.process
         self.url = self.process.wait_for_line("BMCP_HTTP_READY", timeout=30).split()[-1]
 

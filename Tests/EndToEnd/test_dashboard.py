@@ -53,7 +53,7 @@ async def test_dashboard_shows_a_new_session_and_its_commands_live(front, browse
     wait_until(browser, lambda: browser.find_elements(By.ID, "sessions"), "the sessions table")
     wait_until(browser, lambda: browser.find_element(By.ID, "live").text == "live", "a live event stream")
 
-    async with mcp_http(front.url + "/mcp") as client:
+    async with mcp_http(front.url + "/mcp", front.token) as client:
         created = json.loads(text_of(await client.call_tool("create_session", {"name": "Dashboard pavilion"})))
         session = created["session_id"]
         row = f"tr[data-session='{session}']"

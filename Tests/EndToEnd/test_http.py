@@ -12,6 +12,7 @@ import pytest
 from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.message import ClientMessageMetadata
+from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp import types
 
 from mcp_clients import text_of
@@ -24,7 +25,8 @@ CUBE = "import bpy\nbpy.ops.wm.read_homefile(use_empty=True)\nbpy.ops.mesh.primi
 
 
 async def test_initialize_list_tools_and_a_call_with_progress(front):
-    async with streamable_http_client(front.url + "/mcp") as (read, write):
+    async with create_mcp_http_client(headers=front.auth) as http, \
+            streamable_http_client(front.url + "/mcp", http_client=http) as (read, write):
         async with ClientSession(read, write) as client:
             await client.initialize()
             names = {tool.name for tool in (await client.list_tools()).tools}
@@ -51,7 +53,8 @@ async def test_a_dropped_sse_stream_is_resumed_with_last_event_id(front):
     port = int(front.url.rsplit(":", 1)[1])
     proxy = CuttableProxy(("127.0.0.1", port))
     try:
-        async with streamable_http_client(f"http://127.0.0.1:{proxy.port}/mcp") as (read, write):
+        async with create_mcp_http_client(headers=front.auth) as http, \
+                streamable_http_client(f"http://127.0.0.1:{proxy.port}/mcp", http_client=http) as (read, write):
             async with ClientSession(read, write) as client:
                 await client.initialize()
                 primed = anyio.Event()
@@ -80,7 +83,7 @@ async def test_a_dropped_sse_stream_is_resumed_with_last_event_id(front):
 
 
 async def test_an_unknown_mcp_session_is_404_and_delete_ends_a_session(front):
-    async with httpx2.AsyncClient() as http:
+    async with httpx2.AsyncClient(headers=front.auth) as http:
         headers = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json",
                    "Mcp-Session-Id": "no-such-session", "MCP-Protocol-Version": "2025-11-25"}
         answer = await http.post(front.url + "/mcp", headers=headers, content=b'{"jsonrpc":"2.0","id":1,"method":"tools/list"}')
@@ -94,8 +97,10 @@ async def test_an_unknown_mcp_session_is_404_and_delete_ends_a_session(front):
 # ---------------------------------------------------------------------------------- HTTP API
 
 
-def api(front, method, path, **kwargs):
-    response = httpx2.request(method, front.url + path, timeout=60, **kwargs)
+def api(front, method, path, auth=True, **kwargs):
+    """One HTTP request to `front`, with its bearer token unless auth=False."""
+    headers = {**(front.auth if auth else {}), **kwargs.pop("headers", {})}
+    response = httpx2.request(method, front.url + path, timeout=60, headers=headers, **kwargs)
     return response
 
 
@@ -145,7 +150,7 @@ def test_api_sessions_tools_log_state_design_and_render(front):
 def test_api_events_stream_a_sessions_commands(front):
     session = api(front, "POST", "/api/sessions", json={"name": "events"}).json()["session_id"]
     seen = []
-    with httpx2.stream("GET", front.url + f"/api/events?session={session}", timeout=60) as stream:
+    with httpx2.stream("GET", front.url + f"/api/events?session={session}", headers=front.auth, timeout=60) as stream:
         assert stream.headers["content-type"].startswith("text/event-stream")
         lines = stream.iter_lines()
         assert next(lines).startswith("retry:")

@@ -13,7 +13,7 @@ import Glibc
 /// A broker stand-in on a real ROUTER: creates sessions, answers scene.info, and answers
 /// code.execute only after 300 ms (so a call can be cancelled while it waits).
 final class FakeBroker: @unchecked Sendable {
-    let endpoint = "ipc:///tmp/bmcp-fake-broker-\(RandomID.hex(8))"
+    let endpoint = "ipc:///tmp/bmcp-fake-broker-\(RandomID.hex(8))/clients"
     private let loop: SocketLoop
 
     init() throws {
@@ -59,7 +59,7 @@ final class StdioHarness: @unchecked Sendable {
     init() async throws {
         broker = try FakeBroker()
         let brokerClient = try RequestClient(endpoint: broker.endpoint)
-        let unused = try RequestClient(endpoint: "ipc:///tmp/bmcp-nobody-\(RandomID.hex(8))", peer: "log-writer")
+        let unused = try RequestClient(endpoint: "ipc:///tmp/bmcp-nobody-\(RandomID.hex(8))/logs", peer: "log-writer")
         clients = [brokerClient, unused]
         let calls = ToolCalls(broker: brokerClient, logs: unused, connection: ConnectionSession(client: "test", preset: nil),
                               timeout: .seconds(10), prompts: ArchitecturePrompts(prompts: unused, timeout: .seconds(1)))

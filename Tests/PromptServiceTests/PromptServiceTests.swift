@@ -133,7 +133,7 @@ enum Fixture {
 
 @Suite struct PromptServiceSocketTests {
     @Test func answersOverARealSocketAndReloadsOnChange() async throws {
-        let endpoint = "ipc:///tmp/bmcp-prompts-test-\(UUID().uuidString.prefix(8))"
+        let endpoint = "ipc:///tmp/bmcp-prompts-test-\(UUID().uuidString.prefix(8))/prompts"
         let folder = try Fixture.folder(["elements.json": [Fixture.stairs], "types.json": [Fixture.teaHouse]])
         let service = PromptService(endpoint: endpoint, eventsInEndpoint: "inproc://unused-\(UUID().uuidString)", directory: folder)
         let running = Task { try await service.run() }

@@ -14,7 +14,7 @@ final class BrokerHarness: @unchecked Sendable {
     let codec = EnvelopeCodec()
 
     init(heartbeat: Duration = .milliseconds(100), dataDirectory: URL? = nil, idleTimeout: Duration = .seconds(600)) throws {
-        let base = "ipc:///tmp/bmcp-broker-test-\(UUID().uuidString.prefix(8))"
+        let base = "ipc:///tmp/bmcp-broker-test-\(UUID().uuidString.prefix(8))/bus"
         configuration = BrokerConfiguration(
             clientsEndpoint: "\(base)-clients", workersEndpoint: "\(base)-workers",
             eventsInEndpoint: "\(base)-events-in", eventsOutEndpoint: "\(base)-events-out", heartbeat: heartbeat,

@@ -32,6 +32,9 @@ final class AddonLink {
     private var pending: [String: Envelope] = [:]
     private var nextID: UInt64 = 0
     private var backoff: Duration = .milliseconds(100)
+    /// This connection's handshake: our nonce, and whether the addon proved the token.
+    private var clientNonce = ""
+    private var addonProved = false
 
     init(loop: SocketLoop, host: String, port: Int, bridge: String, token: String?, maxFrame: Int,
          onChange: @escaping (Change) -> Void, onAnswer: @escaping (Envelope, JSONValue) -> Void,
@@ -95,9 +98,10 @@ final class AddonLink {
         lastHeard = MonotonicClock.nanoseconds()
         switch event {
         case .opened:
-            var hello: [String: JSONValue] = ["type": "hello", "protocol": 2, "client": .string(clientName)]
-            if let token { hello["token"] = .string(token) }
-            connection?.send(.object(hello))
+            // The token itself is never sent: both sides prove they hold it (AddonHandshake).
+            clientNonce = AddonHandshake.nonce()
+            addonProved = false
+            connection?.send(["type": "hello", "protocol": 2, "client": .string(clientName), "nonce": .string(clientNonce)])
         case .frame(let frame):
             received(frame)
         case .closed(let reason):
@@ -107,7 +111,13 @@ final class AddonLink {
 
     private func received(_ frame: JSONValue) {
         switch frame["type"]?.stringValue {
+        case "challenge":
+            answerChallenge(frame)
         case "hello":
+            if token != nil, !addonProved {
+                refuse("the addon at \(address) answered without proving it holds the token (is something else listening on its port?); nothing was sent to it")
+                return
+            }
             isReady = true
             backoff = .milliseconds(100)
             blenderVersion = frame["blender_version"]?.stringValue ?? "unknown"
@@ -128,6 +138,27 @@ final class AddonLink {
         default:
             logger.warning("unexpected frame type from the addon at \(address): \(frame["type"]?.description ?? "none")")
         }
+    }
+
+    /// The addon proved the token over our nonce; prove it back over its nonce.
+    private func answerChallenge(_ frame: JSONValue) {
+        guard let token else {
+            refuse("the addon at \(address) requires a token: set BMCP_ADDON_TOKEN, or the token file (\(Settings.addonTokenFile.flag))")
+            return
+        }
+        guard let serverNonce = frame["nonce"]?.stringValue, let proof = frame["proof"]?.stringValue,
+              AddonHandshake.isNonce(serverNonce),
+              AddonHandshake.verifyAddonProof(proof, token: token, clientNonce: clientNonce, serverNonce: serverNonce) else {
+            refuse("the addon at \(address) could not prove it holds the token: refusing it (is something else listening on its port, or is its token different?)")
+            return
+        }
+        addonProved = true
+        connection?.send(["type": "auth", "proof": .string(AddonHandshake.bridgeProof(token: token, clientNonce: clientNonce, serverNonce: serverNonce))])
+    }
+
+    private func refuse(_ reason: String) {
+        logger.error("\(reason)")
+        connection?.close(reason: reason)
     }
 
     private func lost(_ reason: String) {

@@ -71,7 +71,7 @@ public final class BlenderBridge {
         try socket.set(.linger(milliseconds: 500))
         try socket.set(.reconnectInterval(milliseconds: 100))
         try socket.set(.reconnectIntervalMax(milliseconds: 2000))
-        try socket.connect(endpoint)
+        try loop.connect(socket, to: endpoint)
         return socket
     }
 

@@ -18,6 +18,8 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
     var addonPort: String?
     @Option(name: .customLong(Settings.addonToken.flag), help: Settings.addonToken.help)
     var addonToken: String?
+    @Option(name: .customLong(Settings.addonTokenFile.flag), help: Settings.addonTokenFile.help)
+    var addonTokenFile: String?
     @Option(name: .customLong("addon"), help: "A Blender to hold, as host:port of its addon; repeat for several (default: --addon-host/--addon-port)")
     var addons: [String] = []
     @Option(help: "Name this bridge reports to the broker (default blender-bridge/<random>)")
@@ -27,16 +29,27 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let logger = try logging.bootstrap(label: "blender-bridge")
-        let token = Settings.addonToken.resolve(addonToken)
         let configuration = BridgeConfiguration(
             name: name ?? "blender-bridge/\(instanceTag())",
             workersEndpoint: broker.workers, addons: try addressList(),
-            addonToken: token.isEmpty ? nil : token, heartbeat: try heartbeat.interval())
+            addonToken: try resolvedToken(), heartbeat: try heartbeat.interval())
         try await ServiceRunner.run([BlenderBridgeService(configuration: configuration)], logger: logger)
     }
 }
 
 extension BlenderBridgeCommand {
+    /// BMCP_ADDON_TOKEN (or the flag, which `ps` shows: prefer the environment), else the token
+    /// file the GUI addon made, else none (an addon without a token, loopback only).
+    func resolvedToken() throws -> String? {
+        if let explicit = Settings.addonToken.explicit(addonToken) { return explicit }
+        let path = Settings.addonTokenFile.resolve(addonTokenFile)
+        do {
+            return try SecretFile.read(path)
+        } catch {
+            throw ValidationError("addon token file: \(error)")
+        }
+    }
+
     func addressList() throws -> [(host: String, port: Int)] {
         func port(_ raw: String, _ source: String) throws -> Int {
             guard let port = Int(raw), (1...65535).contains(port) else {

@@ -6,7 +6,8 @@ public struct BMCPCommand: AsyncParsableCommand {
         commandName: "bmcp",
         abstract: "Blender MCP v2: start, stop, inspect and install the system.",
         subcommands: [UpCommand.self, DownCommand.self, StatusCommand.self, DoctorCommand.self,
-                      InstallAddonCommand.self, ServiceCommand.self, CallCommand.self])
+                      InstallAddonCommand.self, ServiceCommand.self, CallCommand.self, KeysCommand.self,
+                      DashboardCommand.self])
 
     public init() {}
 }

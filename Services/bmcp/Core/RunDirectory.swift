@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 
 /// `BMCP_DATA/run/`: the supervisor's pid file, one pid file per child and `status.json`, so
 /// `bmcp down` and `bmcp status` can find a running system. Logs go to `BMCP_DATA/logs/`.
@@ -11,9 +12,10 @@ struct RunDirectory {
 
     func pidFile(for name: String) -> URL { folder.appendingPathComponent("\(name).pid") }
 
+    /// The data folder and its run/ and logs/, each 0700: logs name sessions and carry what
+    /// Blender printed, and the folder holds the secrets.
     func create() throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        for folder in [data, folder, logs] { try PrivateDirectory.prepare(folder.path) }
     }
 
     func readPID(_ file: URL) -> Int32? {

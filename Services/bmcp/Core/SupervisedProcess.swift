@@ -39,7 +39,7 @@ final class SupervisedProcess: @unchecked Sendable {
         process.arguments = arguments
         process.environment = environment
         if !FileManager.default.fileExists(atPath: logFile.path) {
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         let log = try FileHandle(forWritingTo: logFile)
         try log.seekToEnd()

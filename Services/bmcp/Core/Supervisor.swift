@@ -19,6 +19,12 @@ struct SupervisorPlan: Sendable {
     var environment: [String: String]
     /// Where mcp-front serves HTTP (MCP, API, dashboard), or nil for none.
     var http: String?
+    var secrets: Secrets
+
+    /// The Blenders and bridges also get the addon token; the other services need not know it.
+    var addonEnvironment: [String: String] {
+        environment.merging(["BMCP_ADDON_TOKEN": secrets.addonToken]) { $1 }
+    }
 }
 
 /// Starts N headless Blenders with the addon and the services (session-broker, log-writer,
@@ -43,7 +49,7 @@ struct Supervisor: Service {
                 }
             }
             writeStatus(children)
-            FileHandle.standardOutput.write(Data((ConnectionHelp(plan: plan).text + "\n").utf8))
+            FileHandle.standardOutput.write(Data((ConnectionHelp(plan: plan).text() + "\n").utf8))
             try await keepRunning(children)
         } catch is CancellationError {
         } catch {
@@ -66,7 +72,7 @@ struct Supervisor: Service {
                     name: "blender-\(index)", executable: URL(fileURLWithPath: blender),
                     arguments: ["-b", "--factory-startup", "--python", plan.addonDirectory.appendingPathComponent("serve.py").path,
                                 "--", "--host", plan.addonHost, "--port", String(plan.firstAddonPort + index)],
-                    environment: plan.environment, run: plan.run))
+                    environment: plan.addonEnvironment, run: plan.run))
             }
         }
         for service in ["session-broker", "log-writer", "prompt-service"] {
@@ -85,7 +91,7 @@ struct Supervisor: Service {
             children.append(SupervisedProcess(
                 name: "blender-bridge-\(index)", executable: plan.binaries.appendingPathComponent("blender-bridge"),
                 arguments: ["--name", "bridge-\(index)"] + share.flatMap { ["--addon", $0] },
-                environment: plan.environment, run: plan.run))
+                environment: plan.addonEnvironment, run: plan.run))
         }
         return children
     }
@@ -141,30 +147,3 @@ struct Supervisor: Service {
     }
 }
 
-/// What `bmcp up` prints once everything runs: where things are and how to connect a client.
-struct ConnectionHelp {
-    let plan: SupervisorPlan
-
-    var text: String {
-        let front = plan.binaries.appendingPathComponent("mcp-front").path
-        var env: [String: String] = [:]
-        for key in ["BMCP_BROKER_CLIENTS", "BMCP_DATA", "BMCP_LOGS", "BMCP_PROMPTS", "BMCP_EVENTS_OUT"] {
-            if let value = plan.environment[key] { env[key] = value }
-        }
-        let snippet: [String: Any] = ["mcpServers": ["blender": ["command": front, "args": [String](), "env": env]]]
-        let json = (try? JSONSerialization.data(withJSONObject: snippet, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]))
-            .map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let started = plan.blender == nil ? 0 : plan.blenders
-        return """
-        Blender MCP v2 is up.
-          Blenders       \(started) headless (addon ports \(plan.firstAddonPort)…\(plan.firstAddonPort + max(0, started - 1)))\(plan.attached.isEmpty ? "" : ", attached: \(plan.attached.joined(separator: ", "))")
-          broker         \(plan.environment["BMCP_BROKER_CLIENTS"] ?? Settings.brokerClients.defaultValue)
-          logs           \(plan.run.logs.path)
-          status         bmcp status    stop: bmcp down (or Ctrl-C here)
-        \(plan.http.map { "  MCP over HTTP  http://\($0)/mcp    dashboard: http://\($0)/    API: http://\($0)/api\n" } ?? "")
-        Connect an MCP client over Streamable HTTP at the address above, or start mcp-front over
-        stdio. For Claude Desktop, add to claude_desktop_config.json:
-        \(json)
-        """
-    }
-}

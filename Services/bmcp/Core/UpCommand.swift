@@ -16,8 +16,8 @@ struct UpCommand: AsyncParsableCommand {
     var addonHost: String?
     @Option(name: .customLong(Settings.addonPort.flag), help: "First addon port; Blender i listens on port + i (env BMCP_ADDON_PORT; default 9876)")
     var addonPort: String?
-    @Option(help: "How many headless Blenders to start")
-    var blenders: Int = 1
+    @Option(help: "How many headless Blenders to start (default 1, or 0 with --attach)")
+    var blenders: Int?
     @Option(help: "How many blender-bridges share the Blenders")
     var bridges: Int = 1
     @Option(name: .customLong("attach"), help: "A Blender already running the addon (GUI or not), as host:port; repeatable")
@@ -32,10 +32,14 @@ struct UpCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-http"), help: "Do not run mcp-front over HTTP (stdio clients still start their own)")
     var noHTTP = false
 
+    /// Attaching to your own Blender starts no headless one unless asked: the default headless
+    /// Blender would take the same port as the GUI addon.
+    var headlessBlenders: Int { blenders ?? (attached.isEmpty ? 1 : 0) }
+
     func validate() throws {
-        guard blenders >= 0, blenders <= 64 else { throw ValidationError("--blenders must be 0…64, got \(blenders)") }
+        guard headlessBlenders >= 0, headlessBlenders <= 64 else { throw ValidationError("--blenders must be 0…64, got \(headlessBlenders)") }
         guard bridges >= 1, bridges <= 64 else { throw ValidationError("--bridges must be 1…64, got \(bridges)") }
-        guard blenders + attached.count > 0 else { throw ValidationError("nothing to serve: give --blenders 1 or more, or --attach host:port") }
+        guard headlessBlenders + attached.count > 0 else { throw ValidationError("nothing to serve: give --blenders 1 or more, or --attach host:port") }
     }
 
     func run() async throws {
@@ -49,7 +53,17 @@ struct UpCommand: AsyncParsableCommand {
         if let pid = run.readPID(run.supervisorPID), RunDirectory.isAlive(pid) {
             throw ValidationError("bmcp is already up (pid \(pid)) for \(run.data.path); `bmcp down` stops it")
         }
+        try run.create()
+        let runFolder = Settings.runDirectory.resolve(nil)
+        do {
+            try PrivateDirectory.prepare(runFolder)
+        } catch {
+            throw ValidationError("run folder for the bus's sockets: \(error)")
+        }
+        let secrets = try Secrets(data: run.data.path)
         var environment = ProcessInfo.processInfo.environment
+        environment["BMCP_RUN"] = runFolder
+        environment["BMCP_TOKEN_FILE"] = secrets.httpTokenFile
         environment["BMCP_BROKER_CLIENTS"] = broker.clients
         environment["BMCP_BROKER_WORKERS"] = broker.workers
         environment["BMCP_EVENTS_IN"] = events.input
@@ -60,11 +74,31 @@ struct UpCommand: AsyncParsableCommand {
         environment["BMCP_LOGS"] = Settings.logs.resolve(nil)
         let plan = SupervisorPlan(
             binaries: binaries, addonDirectory: try Installation.addonDirectory(override: addon),
-            blender: blenders > 0 ? try BlenderLocator.executable(override: blender) : nil,
-            blenders: blenders, bridges: bridges, attached: attached,
+            blender: headlessBlenders > 0 ? try BlenderLocator.executable(override: blender) : nil,
+            blenders: headlessBlenders, bridges: bridges, attached: attached,
             addonHost: Settings.addonHost.resolve(addonHost), firstAddonPort: port, run: run, environment: environment,
-            http: noHTTP ? nil : Settings.http.resolve(http))
+            http: noHTTP ? nil : Settings.http.resolve(http), secrets: secrets)
         try await ServiceRunner.run([Supervisor(plan: plan, logger: logger)], logger: logger)
+    }
+}
+
+/// The secrets `bmcp up` wires, generated on first use and kept 0600: the addon token (shared
+/// with the GUI addon through its token file, so attaching needs nothing typed) and the HTTP
+/// token. They reach children through the environment, which only this user can read, never
+/// through a command line, which `ps` shows everyone.
+struct Secrets: Sendable {
+    let addonToken: String
+    let httpTokenFile: String
+    let httpToken: String
+
+    init(data: String) throws {
+        do {
+            addonToken = try Settings.addonToken.explicit(nil) ?? SecretFile.loadOrCreate(Settings.addonTokenFile.resolve(nil))
+            httpTokenFile = Settings.tokenFilePath(data: data)
+            httpToken = try Settings.token.explicit(nil) ?? SecretFile.loadOrCreate(httpTokenFile)
+        } catch {
+            throw ValidationError("secrets: \(error)")
+        }
     }
 }
 

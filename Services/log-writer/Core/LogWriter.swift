@@ -70,7 +70,7 @@ public final class LogWriter {
         try events.set(.receiveHighWaterMark(100_000))
         try events.set(.subscribe(Data("session/".utf8)))
         try events.set(.subscribe(Data("service/\(Self.brokerPrefix)".utf8)))
-        try events.connect(configuration.eventsOutEndpoint)
+        try loop.connect(events, to: configuration.eventsOutEndpoint)
         queries = try QueryResponder(loop: loop, endpoint: configuration.queryEndpoint, source: "log-writer")
         answerQueries()
         loop.watch(events) { [unowned self] in try self.drainEvents() }

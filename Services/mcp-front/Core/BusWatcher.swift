@@ -32,7 +32,7 @@ final class BusWatcher: @unchecked Sendable {
         loop.start { [self] loop in
             let socket = try loop.makeSocket(.sub)
             for prefix in prefixes { try socket.set(.subscribe(Data(prefix.utf8))) }
-            try socket.connect(endpoint)
+            try loop.connect(socket, to: endpoint)
             subscriber = socket
             let codec = EnvelopeCodec()
             loop.watch(socket) { [self] in

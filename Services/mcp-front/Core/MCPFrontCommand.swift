@@ -29,6 +29,12 @@ public struct MCPFrontCommand: AsyncParsableCommand {
     var allowedOrigins: String?
     @Option(name: .customLong(Settings.httpMaxBody.flag), help: Settings.httpMaxBody.help)
     var httpMaxBody: String?
+    @Option(name: .customLong(Settings.tokenFile.flag), help: Settings.tokenFile.help)
+    var tokenFile: String?
+    @Option(name: .customLong(Settings.httpAuth.flag), help: Settings.httpAuth.help)
+    var httpAuth: String?
+    @Option(name: .customLong(Settings.allowedHosts.flag), help: Settings.allowedHosts.help)
+    var allowedHosts: String?
 
     public init() {}
 
@@ -42,6 +48,23 @@ public struct MCPFrontCommand: AsyncParsableCommand {
         try await ServiceRunner.run([MCPFront(configuration: configuration, logger: logger)], logger: logger)
     }
 
+    /// The token HTTP clients must send: --token / BMCP_TOKEN, else the token file (made on
+    /// first use, 0600); nil only with `--http-auth off`.
+    func httpToken() throws -> String? {
+        switch Settings.httpAuth.resolve(httpAuth) {
+        case "off": return nil
+        case "token": break
+        case let other: throw ValidationError("--\(Settings.httpAuth.flag) must be token or off, got '\(other)'")
+        }
+        if let explicit = Settings.token.explicit(token) { return explicit }
+        let path = Settings.tokenFilePath(flag: tokenFile)
+        do {
+            return try SecretFile.loadOrCreate(path)
+        } catch {
+            throw ValidationError("HTTP token file: \(error)")
+        }
+    }
+
     /// HTTP settings when --http or BMCP_HTTP asks for HTTP; nil means stdio.
     func httpSettings() throws -> HTTPFront.Settings? {
         guard let address = Settings.http.explicit(http) else { return nil }
@@ -53,10 +76,13 @@ public struct MCPFrontCommand: AsyncParsableCommand {
         guard trusted == "0" || trusted == "1" else {
             throw ValidationError("--\(Settings.trustedNetwork.flag) must be 0 or 1, got '\(trusted)'")
         }
-        let origins = Settings.allowedOrigins.resolve(allowedOrigins).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        func list(_ raw: String) -> Set<String> {
+            Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         do {
-            return try HTTPFront.Settings(address: address, token: Settings.token.explicit(token),
-                                          allowedOrigins: Set(origins.filter { !$0.isEmpty }), maxBody: limit,
+            return try HTTPFront.Settings(address: address, token: try httpToken(),
+                                          allowedOrigins: list(Settings.allowedOrigins.resolve(allowedOrigins)),
+                                          allowedHosts: list(Settings.allowedHosts.resolve(allowedHosts)), maxBody: limit,
                                           trustedNetwork: trusted == "1")
         } catch let error as HTTPFront.SettingsError {
             throw ValidationError(error.description)

@@ -88,17 +88,18 @@ public final class SessionBroker {
         sessions = try SessionRegistry(dataDirectory: configuration.dataDirectory)
 
         proxy = try EventProxy(
-            loop: loop, inputEndpoint: configuration.eventsInEndpoint, outputEndpoint: configuration.eventsOutEndpoint)
+            loop: loop, inputEndpoint: configuration.eventsInEndpoint, outputEndpoint: configuration.eventsOutEndpoint,
+            brokerSourcePrefix: "session-broker/")
         events = try EventPublisher(loop: loop, endpoint: EventProxy.localInput, source: source, history: EventHistory())
 
         clients = try loop.makeSocket(.router)
         try clients.set(.maxMessageSize(Int64(EnvelopeCodec.defaultLimit)))
-        try clients.bind(configuration.clientsEndpoint)
+        try loop.bind(clients, to: configuration.clientsEndpoint)
 
         workers = try loop.makeSocket(.router)
         try workers.set(.routerMandatory(true))
         try workers.set(.maxMessageSize(Int64(EnvelopeCodec.defaultLimit)))
-        try workers.bind(configuration.workersEndpoint)
+        try loop.bind(workers, to: configuration.workersEndpoint)
 
         loop.watch(clients) { [unowned self] in try self.drainClients() }
         loop.watch(workers) { [unowned self] in try self.drainWorkers() }

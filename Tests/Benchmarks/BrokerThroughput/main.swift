@@ -30,7 +30,7 @@ struct Arguments {
 }
 
 let arguments = Arguments(CommandLine.arguments)
-let base = "ipc:///tmp/bmcp-broker-throughput-\(ProcessInfo.processInfo.processIdentifier)"
+let base = "ipc:///tmp/bmcp-broker-throughput-\(ProcessInfo.processInfo.processIdentifier)/bus"
 let configuration = BrokerConfiguration(
     clientsEndpoint: "\(base)-clients", workersEndpoint: "\(base)-workers",
     eventsInEndpoint: "\(base)-events-in", eventsOutEndpoint: "\(base)-events-out",

@@ -2,9 +2,8 @@
 // the Blender instances. Plain JavaScript against /api, live through /api/events (SSE).
 (function () {
   "use strict";
-  var params = new URLSearchParams(location.search);
-  if (params.get("token")) sessionStorage.setItem("bmcp-token", params.get("token"));
-  var token = sessionStorage.getItem("bmcp-token");
+  // Authentication is the HttpOnly cookie that the one-time link from `bmcp up` (or
+  // `bmcp dashboard`) set: no token in this script, in URLs or in storage.
   var view = document.getElementById("view");
   var live = document.getElementById("live");
   var events = null;
@@ -13,9 +12,12 @@
   function api(path, options) {
     options = options || {};
     options.headers = options.headers || {};
-    if (token) options.headers.Authorization = "Bearer " + token;
+    options.credentials = "same-origin";
     return fetch(path, options).then(function (response) {
       if (response.ok) return response;
+      if (response.status === 401) {
+        throw new Error("not signed in: open the one-time dashboard link that `bmcp up` printed, or run `bmcp dashboard` for a new one");
+      }
       return response.json().catch(function () { return {}; }).then(function (body) {
         var error = (body && body.error) || {};
         throw new Error((error.code ? error.code + ": " : "") + (error.message || response.statusText));
@@ -36,7 +38,6 @@
     if (events) events.close();
     var query = [];
     if (session) query.push("session=" + encodeURIComponent(session));
-    if (token) query.push("token=" + encodeURIComponent(token));
     events = new EventSource("/api/events" + (query.length ? "?" + query.join("&") : ""));
     events.onopen = function () { live.textContent = "live"; live.className = "live"; };
     events.onerror = function () { live.textContent = "reconnecting"; live.className = "live off"; };
@@ -121,7 +122,7 @@
     function loadDesign() {
       text(base + "/design").then(function (md) {
         document.getElementById("design").innerHTML = window.renderMarkdown(md, function (src) {
-          return src === "renders/latest.png" ? base + "/render?t=" + Date.now() + (token ? "&token=" + encodeURIComponent(token) : "") : src;
+          return src === "renders/latest.png" ? base + "/render?t=" + Date.now() : src;
         });
         document.getElementById("design").className = "";
       }).catch(function () {});

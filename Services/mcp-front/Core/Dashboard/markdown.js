@@ -4,13 +4,24 @@
 (function () {
   "use strict";
   function escape(text) {
-    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  }
+  // Only http(s) and relative links become links: design.md carries names taken from the
+  // scene, and a `javascript:` or `data:` URL there would run in the dashboard's origin.
+  function safeURL(url) {
+    var raw = url.replace(/&amp;/g, "&");
+    if (/^https?:\/\//i.test(raw)) return true;
+    return !/^[a-z][a-z0-9+.\-]*:/i.test(raw) && !/^\/\//.test(raw) && !/^[\s\x00-\x1f]/.test(raw);
   }
   function inline(text, base) {
     return escape(text)
       .replace(/`([^`]+)`/g, "<code>$1</code>")
-      .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, function (_, alt, src) { return '<img alt="' + alt + '" src="' + base(src) + '">'; })
-      .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, '<a href="$2">$1</a>')
+      .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, function (all, alt, src) {
+        return safeURL(src) ? '<img alt="' + alt + '" src="' + base(src) + '">' : all;
+      })
+      .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, function (all, label, href) {
+        return safeURL(href) ? '<a href="' + href + '" rel="noopener noreferrer">' + label + "</a>" : all;
+      })
       .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
       .replace(/\*([^*]+)\*/g, "<em>$1</em>")
       .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:])/g, "$1<em>$2</em>");

@@ -1,46 +1,74 @@
 import Foundation
+import ServiceKit
 import HTTPTypes
 import Hummingbird
 
-/// Who may talk to mcp-front over HTTP. Browsers send `Origin`; a page on another site must
-/// not drive Blender through a user's local server (DNS rebinding, cross-site requests), so an
-/// `Origin` is accepted only when it is a loopback host, the server's own `Host`, or listed.
-/// A bearer token, when set, is required on everything but the dashboard's static files; it
-/// may come as `Authorization: Bearer` or, for EventSource and links, as `?token=`.
+/// Who may talk to mcp-front over HTTP, checked before any route (MCP included):
+///
+/// 1. `Host` must be one of our names: a loopback name, the bound address, or one listed in
+///    `BMCP_ALLOWED_HOSTS`. A DNS-rebinding page reaches 127.0.0.1 under its own name, and
+///    this is where it stops.
+/// 2. A browser's `Origin` must be our own origin (scheme, host and port, as the request's
+///    `Host` names it) or listed in `BMCP_ALLOWED_ORIGINS`.
+/// 3. Unless auth is off, everything but the dashboard's static files and `/login` needs the
+///    token: `Authorization: Bearer` anywhere, or on `/api` the dashboard's cookie (set by a
+///    one-time `/login` link, `DashboardTicket`). Never a token in a URL.
 struct HTTPAccess: Sendable {
+    /// nil: auth is off (said explicitly with `--http-auth off`).
     let token: String?
     let allowedOrigins: Set<String>
+    /// Lowercased host names, without port, besides the loopback names.
+    let allowedHosts: Set<String>
 
-    static let loopbackHosts: Set<String> = ["localhost", "127.0.0.1", "::1", "[::1]"]
+    static let loopbackHosts: Set<String> = ["localhost", "127.0.0.1", "::1"]
 
     func refusal(for request: Request) -> APIError? {
-        if let origin = request.headers[.origin], !originAllowed(origin, host: request.head.authority) {
+        let authority = request.head.authority
+        guard let authority, let host = Self.hostName(authority), hostAllowed(host) else {
+            return APIError(.misdirectedRequest, code: "host_not_allowed",
+                            "Host '\(authority ?? "(none)")' is not a name of this server: only loopback names, the bound address, or those in BMCP_ALLOWED_HOSTS")
+        }
+        if let origin = request.headers[.origin], !originAllowed(origin, authority: authority) {
             return APIError(.forbidden, code: "origin_not_allowed",
-                            "Origin '\(origin)' is not allowed: only loopback origins, this server's own host, or those in BMCP_ALLOWED_ORIGINS")
+                            "Origin '\(origin)' is not allowed: only this server's own origin (http://\(authority)) or those in BMCP_ALLOWED_ORIGINS")
         }
-        guard let token, !isPublicAsset(request.uri.path) else { return nil }
-        let given = bearer(request) ?? request.uri.queryParameters.get("token")
-        guard let given else {
-            return APIError(.unauthorized, code: "token_required",
-                            "this server requires a bearer token (BMCP_TOKEN): send 'Authorization: Bearer <token>'")
+        let path = request.uri.path
+        guard let token, !Self.isPublic(path) else { return nil }
+        if let given = bearer(request) {
+            return MessageAuthentication.constantTimeEqual(given, token) ? nil
+                : APIError(.unauthorized, code: "token_wrong", "the bearer token is not this server's (BMCP_TOKEN or its token file)")
         }
-        guard constantTimeEqual(given, token) else {
-            return APIError(.unauthorized, code: "token_wrong", "the bearer token is not the one this server was started with")
+        if path.hasPrefix("/api/"), let cookie = cookie(request, named: DashboardTicket.cookieName),
+           MessageAuthentication.constantTimeEqual(cookie, DashboardTicket.cookieValue(token: token)) {
+            return nil
         }
-        return nil
+        return APIError(.unauthorized, code: "token_required",
+                        "this server requires its token: send 'Authorization: Bearer <token>' (the token is in BMCP_DATA/secrets/http.token; `bmcp up` prints a client configuration with it, and `bmcp dashboard` a sign-in link for browsers)")
     }
 
-    func originAllowed(_ origin: String, host: String?) -> Bool {
-        if allowedOrigins.contains(origin) { return true }
-        guard let url = URL(string: origin), let originHost = url.host else { return false }
-        if Self.loopbackHosts.contains(originHost) { return true }
-        guard let host else { return false }
-        let port = url.port.map { ":\($0)" } ?? ""
-        return "\(originHost)\(port)" == host || originHost == host
+    func hostAllowed(_ host: String) -> Bool {
+        Self.loopbackHosts.contains(host) || host.hasPrefix("127.") && host.split(separator: ".").count == 4 || allowedHosts.contains(host)
     }
 
-    private func isPublicAsset(_ path: String) -> Bool {
-        path == "/" || path.hasPrefix("/dashboard/") || path == "/favicon.ico"
+    func originAllowed(_ origin: String, authority: String) -> Bool {
+        allowedOrigins.contains(origin) || origin.lowercased() == "http://\(authority.lowercased())"
+    }
+
+    /// `example.com:8765` → `example.com`; `[::1]:8765` → `::1`; lowercased, trailing dot gone.
+    static func hostName(_ authority: String) -> String? {
+        var text = authority.lowercased()
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            text = String(text[text.index(after: text.startIndex)..<close])
+        } else if let colon = text.lastIndex(of: ":") {
+            text = String(text[..<colon])
+        }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text.isEmpty ? nil : text
+    }
+
+    static func isPublic(_ path: String) -> Bool {
+        path == "/" || path.hasPrefix("/dashboard/") || path == "/favicon.ico" || path == "/login" || path == "/openapi.yaml"
     }
 
     private func bearer(_ request: Request) -> String? {
@@ -48,10 +76,14 @@ struct HTTPAccess: Sendable {
         return String(value.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
     }
 
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    private func cookie(_ request: Request, named name: String) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2, parts[0] == name { return parts[1] }
+            }
+        }
+        return nil
     }
 }
 
@@ -62,11 +94,11 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBody: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let refusal = access.refusal(for: request) { return refusal.response() }
+        if let refusal = access.refusal(for: request) { return refusal.response().securityHeaders() }
         do {
-            return try await next(request, context)
+            return try await next(request, context).securityHeaders()
         } catch let error as APIError {
-            return error.response()
+            return error.response().securityHeaders()
         } catch let error as any HTTPResponseError {
             // Hummingbird's own errors (no route, a body over the limit) get our JSON body too.
             let message = switch error.status {
@@ -79,8 +111,22 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge: "body_too_large"
             default: "http_error"
             }
-            return APIError(error.status, code: code, message).response()
+            return APIError(error.status, code: code, message).response().securityHeaders()
         }
+    }
+}
+
+extension Response {
+    /// The dashboard runs only its own scripts and styles, talks only to this origin and is
+    /// never framed: a name from the scene that slipped past escaping still cannot run.
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+    func securityHeaders() -> Response {
+        var response = self
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        return response
     }
 }
 

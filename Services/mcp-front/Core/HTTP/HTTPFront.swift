@@ -11,14 +11,17 @@ public struct HTTPFront: Sendable {
     public struct Settings: Sendable {
         public var host: String
         public var port: Int
-        /// Required on every request but the dashboard's files when set; must be set for a
-        /// non-loopback bind.
+        /// Required on /mcp and /api when set (`HTTPAccess`); nil only when auth was turned
+        /// off explicitly, which a non-loopback bind refuses.
         public var token: String?
         public var allowedOrigins: Set<String>
+        /// Host names accepted besides loopback names and the bound address.
+        public var allowedHosts: Set<String>
         public var maxBody: Int
 
         /// `host:port`, `[v6]:port` or `:port` (all interfaces are never implied: `:port` is loopback).
-        public init(address: String, token: String?, allowedOrigins: Set<String>, maxBody: Int, trustedNetwork: Bool = false) throws {
+        public init(address: String, token: String?, allowedOrigins: Set<String>, allowedHosts: Set<String> = [],
+                    maxBody: Int, trustedNetwork: Bool = false) throws {
             guard let split = address.lastIndex(of: ":"), let port = Int(address[address.index(after: split)...]),
                   (0...65535).contains(port) else {
                 throw SettingsError("--http must be host:port (e.g. 127.0.0.1:8765), got '\(address)'")
@@ -29,10 +32,14 @@ public struct HTTPFront: Sendable {
             self.port = port
             self.token = token.flatMap { $0.isEmpty ? nil : $0 }
             self.allowedOrigins = allowedOrigins
+            var hosts = Set(allowedHosts.map { $0.lowercased() })
+            let bound = self.host.lowercased()
+            if bound != "0.0.0.0", bound != "::" { hosts.insert(bound) }
+            self.allowedHosts = hosts
             self.maxBody = maxBody
             if !isLoopback, self.token == nil, !trustedNetwork {
-                throw SettingsError("--http \(address) listens beyond this machine: set a bearer token with --token or BMCP_TOKEN "
-                                    + "(or --trusted-network 1 when only a loopback-published container port reaches it)")
+                throw SettingsError("--http \(address) listens beyond this machine with auth off: remove --http-auth off (the token is then required), "
+                                    + "or say --trusted-network 1 when only a loopback-published container port reaches it")
             }
         }
 
@@ -55,8 +62,10 @@ public struct HTTPFront: Sendable {
         let streams = SSEStreams()
         let router = Router()
         let maxBody = settings.maxBody
-        router.add(middleware: AccessMiddleware(access: HTTPAccess(token: settings.token, allowedOrigins: settings.allowedOrigins),
-                                                maxBody: maxBody))
+        router.add(middleware: AccessMiddleware(
+            access: HTTPAccess(token: settings.token, allowedOrigins: settings.allowedOrigins, allowedHosts: settings.allowedHosts),
+            maxBody: maxBody))
+        DashboardLogin(token: settings.token).register(on: router)
         for method in [HTTPRequest.Method.post, .get, .delete] {
             router.on("mcp", method: method) { request, _ in
                 let body = method == .post ? Data(buffer: try await request.body.collect(upTo: maxBody)) : nil
