@@ -15,10 +15,15 @@ import zmq
 class BusClient:
     """One client of the broker (one `source`, as one mcp-front process would be)."""
 
-    def __init__(self, endpoint: str, source: str, context: zmq.Context | None = None):
+    def __init__(self, endpoint: str, source: str, context: zmq.Context | None = None, keys=None):
+        """`keys`: a keys folder (Path) for a tcp:// endpoint, which needs CURVE."""
         self.source = source
         self.socket = (context or zmq.Context.instance()).socket(zmq.DEALER)
         self.socket.setsockopt(zmq.LINGER, 0)
+        if keys is not None:
+            self.socket.curve_serverkey = (keys / "server.pub").read_text().strip().encode()
+            self.socket.curve_publickey = (keys / "client.pub").read_text().strip().encode()
+            self.socket.curve_secretkey = (keys / "client.key").read_text().strip().encode()
         self.socket.connect(endpoint)
         self._ids = itertools.count(1)
 

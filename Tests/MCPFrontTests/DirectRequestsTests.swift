@@ -21,7 +21,7 @@ final class FakeBroker: @unchecked Sendable {
         let endpoint = endpoint
         loop.start { loop in
             let router = try loop.makeSocket(.router)
-            try router.bind(endpoint)
+            try loop.bind(router, to: endpoint)
             let codec = EnvelopeCodec()
             loop.watch(router) {
                 while let frames = try router.receive(dontWait: true) {
