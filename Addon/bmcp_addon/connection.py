@@ -32,7 +32,8 @@ class Connection:
         self.fileno = sock.fileno()
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
         self.protocol = None  # "v1" or "v2", decided by the first byte
-        self.greeted = False
+        self.greeted = False  # v2: only once the hello (and, with a token, the auth) succeeded
+        self._greeting = None  # protocol.Greeting while a v2 connection greets
         self.closed = False
         self._reader = None
         self._out = bytearray()
@@ -96,6 +97,8 @@ class Connection:
         else:
             self.protocol = "v2"
             self._reader = FrameReader(settings.max_frame)
+            hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode)
+            self._greeting = protocol.Greeting(settings.token, hello_reply)
 
     def _on_v2_bytes(self, data):
         for body in self._reader.feed(data):
@@ -117,20 +120,10 @@ class Connection:
             frame = decode_payload(body)
         except ValueError as exc:
             if not self.greeted:
-                raise ProtocolError(
-                    "hello_required", f"the first frame must be a hello, got invalid JSON: {exc}", close=True
-                ) from None
+                raise self._greeting.unreadable(exc) from None
             raise ProtocolError("bad_json", f"frame is not valid JSON: {exc}") from None
         if not self.greeted:
-            try:
-                protocol.check_hello(frame, self.server.settings.token)
-            except ProtocolError as exc:
-                log.warning("bmcp_addon: %s refused: %s", self.peer, exc.code)
-                raise
-            self.greeted = True
-            client = frame.get("client") if isinstance(frame.get("client"), str) else "?"
-            log.info("bmcp_addon: %s hello from client %r", self.peer, client[:100])
-            self._queue_frame(protocol.hello_reply(self.server.blender_version, self.server.mode))
+            self._on_greeting_frame(frame)
             return
         kind = protocol.frame_type(frame)
         if kind == "ping":
@@ -140,6 +133,17 @@ class Connection:
         with self._lock:
             self._pending += 1
         self.server.executor.submit(partial(self._answer_request, request))
+
+    def _on_greeting_frame(self, frame):
+        try:
+            answer = self._greeting.on_frame(frame)
+        except ProtocolError as exc:
+            log.warning("bmcp_addon: %s refused (%s): %s", self.peer, exc.code, exc.message)
+            raise
+        if self._greeting.greeted:
+            self.greeted = True
+            log.info("bmcp_addon: %s hello from client %r", self.peer, self._greeting.client)
+        self._queue_frame(answer)
 
     def _on_v1_bytes(self, data):
         if self._v1_broken:
