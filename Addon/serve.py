@@ -21,6 +21,12 @@ def main():
     parser.add_argument("--host", help="address to listen on (env BMCP_ADDON_HOST, default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="TCP port, 0 picks a free one (env BMCP_ADDON_PORT, default 9876)")
     parser.add_argument("--token", help="token clients must present in hello (env BMCP_ADDON_TOKEN)")
+    parser.add_argument(
+        "--allow-v1",
+        action="store_true",
+        default=None,
+        help="answer V1 clients (bare JSON, no token) from loopback peers (env BMCP_ALLOW_V1; default off)",
+    )
     args = parser.parse_args(_script_arguments())
 
     addon_root = os.path.dirname(os.path.abspath(__file__))
@@ -28,7 +34,7 @@ def main():
         sys.path.insert(0, addon_root)
     import bmcp_addon
 
-    bmcp_addon.serve(host=args.host, port=args.port, token=args.token)
+    bmcp_addon.serve(host=args.host, port=args.port, token=args.token, allow_v1=args.allow_v1)
 
 
 main()

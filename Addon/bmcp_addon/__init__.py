@@ -45,6 +45,7 @@ class RunningAddon:
         from .sessions import SessionManager
 
         self.mode = mode
+        self.settings = settings
         self.executor = MainThreadExecutor()
         self.sessions = SessionManager(on_checkpoint=self._announce_checkpoint)
         blender_version = commands.blender_version()
@@ -55,6 +56,7 @@ class RunningAddon:
             executor=self.executor,
             answer_request=self.answer_request,
             run_v1=self.run_v1,
+            v1_allowed=self.v1_allowed,
         )
         self.context = commands.OpContext(
             mode=mode,
@@ -73,6 +75,20 @@ class RunningAddon:
 
     def run_v1(self, message):
         return self._v1.answer(message, self.dispatcher.run_op, self.mode)
+
+    def v1_allowed(self):
+        """Main thread, when a V1 client connects: --allow-v1 / BMCP_ALLOW_V1, or in the
+        GUI the preferences checkbox (read now, so flipping it needs no restart)."""
+        if self.settings.allow_v1:
+            return True
+        if self.mode != "gui":
+            return False
+        try:
+            from .preferences import v1_allowed
+            return v1_allowed()
+        except Exception:
+            log.exception("bmcp_addon: cannot read the 'Allow V1 clients' preference; V1 stays off")
+            return False
 
     def _announce_checkpoint(self, connection, session_id, path):
         """Tell the connection that speaks for the session (the bridge) about a
@@ -148,7 +164,7 @@ def _start(settings, mode):
     return running
 
 
-def serve(host=None, port=None, token=None):
+def serve(host=None, port=None, token=None, allow_v1=None):
     """Serve until stopped. Headless: blocks the main thread until SIGTERM/SIGINT.
 
     In a Blender with a UI it cannot block the event loop, so it starts the
@@ -159,7 +175,7 @@ def serve(host=None, port=None, token=None):
     from .settings import AddonSettings, SettingsError
 
     try:
-        settings = AddonSettings.from_env(host=host, port=port, token=token)
+        settings = AddonSettings.from_env(host=host, port=port, token=token, allow_v1=allow_v1)
     except SettingsError as exc:
         print(f"bmcp_addon: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(2)
@@ -200,7 +216,10 @@ def _start_gui(settings):
 def register():
     import bpy
 
+    from . import preferences
     from .settings import AddonSettings, SettingsError
+
+    preferences.register()
 
     if bpy.app.background:
         # Timers never fire once a background script returns, so a server here
@@ -225,3 +244,6 @@ def unregister():
         running.executor.stop_timer()
         running.server.stop()
         running.sessions.discard_template()
+    from . import preferences
+
+    preferences.unregister()

@@ -22,9 +22,11 @@ class AddonSettings:
     max_frame: int = DEFAULT_MAX_FRAME
     # Seconds without traffic before a connection is closed; 0 means never.
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    # V1 (bare JSON, no token) from loopback peers; off unless the user opts in.
+    allow_v1: bool = False
 
     @classmethod
-    def from_env(cls, host=None, port=None, token=None, environ=None):
+    def from_env(cls, host=None, port=None, token=None, allow_v1=None, environ=None):
         env = os.environ if environ is None else environ
         host = host or env.get("BMCP_ADDON_HOST") or DEFAULT_HOST
         if port is None:
@@ -39,12 +41,15 @@ class AddonSettings:
         idle_timeout = _number(env, "BMCP_ADDON_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, float)
         if idle_timeout < 0:
             raise SettingsError(f"BMCP_ADDON_IDLE_TIMEOUT must be 0 or more, got {idle_timeout}")
+        if allow_v1 is None:
+            allow_v1 = _switch(env, "BMCP_ALLOW_V1", False)
         return cls(
             host=host,
             port=int(port),
             token=token or None,  # an empty token means "no token", not "the empty token"
             max_frame=max_frame,
             idle_timeout=idle_timeout,
+            allow_v1=bool(allow_v1),
         )
 
 
@@ -104,6 +109,20 @@ def _positive(environ, name, default, kind, allow_zero=False):
     if value < 0 or (value == 0 and not allow_zero):
         return default
     return value
+
+
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
+
+
+def _switch(env, name, default):
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _ON or value in _OFF:
+        return value in _ON
+    raise SettingsError(f"{name} must be one of {', '.join(_ON + _OFF)}, got {raw!r}")
 
 
 def _number(env, name, default, kind):

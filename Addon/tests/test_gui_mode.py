@@ -74,7 +74,22 @@ def test_many_sequential_and_concurrent_requests(gui_addon):
     assert failures == []
 
 
-def test_v1_in_gui(gui_addon):
-    with V1Client(gui_addon.address) as client:
-        assert client.command("get_polyhaven_status")["result"]["enabled"] is False
-        assert client.command("get_scene_info")["result"]["object_count"] == 3
+def set_allow_v1(client, value):
+    preferences = "bpy.context.preferences.addons['bmcp_addon'].preferences"
+    code = f"{preferences}.allow_v1 = {value!r}\nprint({preferences}.bl_rna.properties['allow_v1'].name)"
+    return client.call("code.execute", {"code": code})["result"].strip()
+
+
+def test_v1_follows_the_preferences_checkbox_without_restart(gui_addon, client):
+    with V1Client(gui_addon.address) as v1:
+        reply = v1.command("get_polyhaven_status")
+        assert reply["status"] == "error" and "checkbox 'Allow V1 clients'" in reply["message"]
+    assert set_allow_v1(client, True) == "Allow V1 clients (bare JSON, no token)"
+    try:
+        with V1Client(gui_addon.address) as v1:
+            assert v1.command("get_polyhaven_status")["result"]["enabled"] is False
+            assert v1.command("get_scene_info")["result"]["object_count"] == 3
+    finally:
+        set_allow_v1(client, False)
+    with V1Client(gui_addon.address) as v1:
+        assert v1.command("get_scene_info")["status"] == "error"

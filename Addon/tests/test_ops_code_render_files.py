@@ -17,7 +17,7 @@ def files_root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def addon(launch_blender, files_root):
-    env = clean_env(BMCP_FILES_ROOT=str(files_root), BMCP_CODE_TIMEOUT="5")
+    env = clean_env(BMCP_FILES_ROOT=str(files_root), BMCP_CODE_TIMEOUT="5", BMCP_ALLOW_V1="1")
     process = launch_blender(headless_command("--port", "0"), env)
     yield process
     process.stop()

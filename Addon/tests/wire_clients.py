@@ -133,8 +133,8 @@ class FramedClient:
 class V1Client:
     """V1: one bare JSON object each way, no framing."""
 
-    def __init__(self, address, timeout=SOCKET_TIMEOUT):
-        self.sock = socket.create_connection(address, timeout=timeout)
+    def __init__(self, address, timeout=SOCKET_TIMEOUT, source_address=None):
+        self.sock = socket.create_connection(address, timeout=timeout, source_address=source_address)
         self._buffer = b""
         self._decoder = json.JSONDecoder()
 
