@@ -23,7 +23,12 @@ class BmcpPreferences(bpy.types.AddonPreferences):
     )
 
     def draw(self, context):
+        from . import not_serving_reason
+
         self.layout.prop(self, "allow_v1")
+        reason = not_serving_reason()
+        if reason is not None:
+            self.layout.label(text=reason, icon="ERROR")
 
 
 def v1_allowed():

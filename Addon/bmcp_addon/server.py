@@ -211,10 +211,16 @@ class AddonServer:
         self._selector.close()
 
 
-def _listen(host, port):
-    """A listening TCP socket on host:port (IPv4 or IPv6, whatever host resolves to)."""
+def listen_address(host, port):
+    """(family, socket address) the addon binds for host:port: the first that host resolves to."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     family, _, _, _, address = infos[0]
+    return family, address
+
+
+def _listen(host, port):
+    """A listening TCP socket on host:port (IPv4 or IPv6, whatever host resolves to)."""
+    family, address = listen_address(host, port)
     # create_server sets SO_REUSEADDR only where it is safe (not on Windows).
     return socket.create_server(address, family=family, backlog=64)
 
