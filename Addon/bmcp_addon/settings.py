@@ -80,7 +80,8 @@ DEFAULT_CHECKPOINT_KEEP = 5
 
 
 def code_timeout(environ=None):
-    """Default time limit of code.execute in seconds (BMCP_CODE_TIMEOUT)."""
+    """The longest code.execute may run, in seconds (BMCP_CODE_TIMEOUT): its default and
+    the ceiling a caller's timeout_s cannot exceed."""
     return _positive(environ, "BMCP_CODE_TIMEOUT", DEFAULT_CODE_TIMEOUT, float)
 
 
