@@ -1,9 +1,11 @@
 """Headless entry point:
 
-    blender -b --factory-startup --python Addon/serve.py -- --host 127.0.0.1 --port 9876 [--token T]
+    blender -b --factory-startup --python Addon/serve.py -- --host 127.0.0.1 --port 9876 \
+        [--token-file PATH] [--allow-v1]
 
-Flags override the BMCP_ADDON_HOST / BMCP_ADDON_PORT / BMCP_ADDON_TOKEN
-environment variables. Blocks until SIGTERM or SIGINT.
+Flags override the BMCP_ADDON_HOST / BMCP_ADDON_PORT / BMCP_ADDON_TOKEN /
+BMCP_ALLOW_V1 environment variables. Listening on anything but loopback needs
+a token. Blocks until SIGTERM or SIGINT.
 """
 
 import argparse
@@ -20,7 +22,22 @@ def main():
     parser = argparse.ArgumentParser(prog="blender -b --python Addon/serve.py --")
     parser.add_argument("--host", help="address to listen on (env BMCP_ADDON_HOST, default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="TCP port, 0 picks a free one (env BMCP_ADDON_PORT, default 9876)")
-    parser.add_argument("--token", help="token clients must present in hello (env BMCP_ADDON_TOKEN)")
+    parser.add_argument(
+        "--token",
+        help="token clients must prove (env BMCP_ADDON_TOKEN); prefer the env or --token-file: "
+        "every user on this machine can read a command line (ps)",
+    )
+    parser.add_argument(
+        "--token-file",
+        metavar="PATH",
+        help="read the token from PATH, a file readable by its owner only (chmod 600)",
+    )
+    parser.add_argument(
+        "--allow-v1",
+        action="store_true",
+        default=None,
+        help="answer V1 clients (bare JSON, no token) from loopback peers (env BMCP_ALLOW_V1; default off)",
+    )
     args = parser.parse_args(_script_arguments())
 
     addon_root = os.path.dirname(os.path.abspath(__file__))
@@ -28,7 +45,9 @@ def main():
         sys.path.insert(0, addon_root)
     import bmcp_addon
 
-    bmcp_addon.serve(host=args.host, port=args.port, token=args.token)
+    bmcp_addon.serve(
+        host=args.host, port=args.port, token=args.token, token_file=args.token_file, allow_v1=args.allow_v1
+    )
 
 
 main()

@@ -31,6 +31,8 @@ READY_PREFIX = "BMCP_ADDON_READY"
 
 # The one running instance in this Blender process (GUI mode), if any.
 _running = None
+# Why the last start did not serve, if it did not.
+_not_serving = None
 
 
 class RunningAddon:
@@ -45,6 +47,7 @@ class RunningAddon:
         from .sessions import SessionManager
 
         self.mode = mode
+        self.settings = settings
         self.executor = MainThreadExecutor()
         self.sessions = SessionManager(on_checkpoint=self._announce_checkpoint)
         blender_version = commands.blender_version()
@@ -55,6 +58,7 @@ class RunningAddon:
             executor=self.executor,
             answer_request=self.answer_request,
             run_v1=self.run_v1,
+            v1_allowed=self.v1_allowed,
         )
         self.context = commands.OpContext(
             mode=mode,
@@ -73,6 +77,20 @@ class RunningAddon:
 
     def run_v1(self, message):
         return self._v1.answer(message, self.dispatcher.run_op, self.mode)
+
+    def v1_allowed(self):
+        """Main thread, when a V1 client connects: --allow-v1 / BMCP_ALLOW_V1, or in the
+        GUI the preferences checkbox (read now, so flipping it needs no restart)."""
+        if self.settings.allow_v1:
+            return True
+        if self.mode != "gui":
+            return False
+        try:
+            from .preferences import v1_allowed
+            return v1_allowed()
+        except Exception:
+            log.exception("bmcp_addon: cannot read the 'Allow V1 clients' preference; V1 stays off")
+            return False
 
     def _announce_checkpoint(self, connection, session_id, path):
         """Tell the connection that speaks for the session (the bridge) about a
@@ -130,25 +148,65 @@ def _bind_failure_reason(exc):
     return os.strerror(exc.errno) if exc.errno else str(exc)
 
 
+def _refusal_to_listen(settings):
+    """Why the addon must not listen where it was told to, or None.
+
+    Every op can run Python, so a port other machines can reach is a door: it
+    needs a token. What counts is the address the socket would really bind, so
+    a name like "localhost" is judged by what it resolves to.
+    """
+    from .addresses import is_loopback
+    from .server import format_address, listen_address
+
+    if settings.token:
+        return None
+    try:
+        _, address = listen_address(settings.host, settings.port)
+    except OSError:
+        return None  # start() reports the unusable address
+    if is_loopback(address[0]):
+        return None
+    where = format_address(settings.host, settings.port)
+    return f"refusing to listen on {where} without a token: set BMCP_ADDON_TOKEN (or --token-file)"
+
+
+def _report_not_serving(message):
+    """Print why the addon does not serve (the preferences panel shows it too)."""
+    global _not_serving
+    _not_serving = message
+    print(f"bmcp_addon: {message}", file=sys.stderr, flush=True)
+
+
+def not_serving_reason():
+    """Why the last start failed, or None (shown in the add-on's preferences)."""
+    return _not_serving
+
+
 def _start(settings, mode):
-    """Create and bind; on a bind error print it naming host:port and return None."""
+    """Create and bind; on a refusal or bind error print it naming host:port and return None."""
     from .server import format_address
 
+    global _not_serving
     _configure_logging()
+    refusal = _refusal_to_listen(settings)
+    if refusal is not None:
+        _report_not_serving(refusal)
+        return None
     running = RunningAddon(settings, mode)
     running.save_template()
     try:
         running.server.start()
     except OSError as exc:
         where = format_address(settings.host, settings.port)
-        reason = _bind_failure_reason(exc)
-        print(f"bmcp_addon: cannot listen on {where}: {reason}", file=sys.stderr, flush=True)
+        _report_not_serving(f"cannot listen on {where}: {_bind_failure_reason(exc)}")
+        running.sessions.discard_template()
         return None
+    _not_serving = None
     print(running.ready_line(), flush=True)
     return running
 
 
-def serve(host=None, port=None, token=None):
+def serve(host=None, port=None, token=None, token_file=None, allow_v1=None):
     """Serve until stopped. Headless: blocks the main thread until SIGTERM/SIGINT.
 
     In a Blender with a UI it cannot block the event loop, so it starts the
@@ -159,7 +217,9 @@ def serve(host=None, port=None, token=None):
     from .settings import AddonSettings, SettingsError
 
     try:
-        settings = AddonSettings.from_env(host=host, port=port, token=token)
+        settings = AddonSettings.from_env(
+            host=host, port=port, token=token, token_file=token_file, allow_v1=allow_v1
+        )
     except SettingsError as exc:
         print(f"bmcp_addon: {exc}", file=sys.stderr, flush=True)
         raise SystemExit(2)
@@ -200,7 +260,11 @@ def _start_gui(settings):
 def register():
     import bpy
 
+    from . import preferences
     from .settings import AddonSettings, SettingsError
+
+    _configure_logging()
+    preferences.register()
 
     if bpy.app.background:
         # Timers never fire once a background script returns, so a server here
@@ -210,12 +274,27 @@ def register():
         return
 
     try:
-        settings = AddonSettings.from_env()
+        settings = _gui_settings(AddonSettings.from_env())
     except SettingsError as exc:
-        # Never break Blender's startup over a bad environment variable.
-        print(f"bmcp_addon: not serving: {exc}", file=sys.stderr, flush=True)
+        # Never break Blender's startup over a bad environment variable or token file.
+        _report_not_serving(f"not serving: {exc}")
         return
     _start_gui(settings)
+
+
+def _gui_settings(settings):
+    """A GUI addon always has a token: without BMCP_ADDON_TOKEN it uses (and, the first
+    time, creates) the token file the bridge reads too, so `bmcp up --attach` still works."""
+    import dataclasses
+
+    from .settings import default_token_file, ensure_token_file
+
+    if settings.token:
+        return settings
+    path = default_token_file()
+    token = ensure_token_file(path)
+    log.info("bmcp_addon: clients must prove the token in %s", path)
+    return dataclasses.replace(settings, token=token)
 
 
 def unregister():
@@ -225,3 +304,6 @@ def unregister():
         running.executor.stop_timer()
         running.server.stop()
         running.sessions.discard_template()
+    from . import preferences
+
+    preferences.unregister()

@@ -13,6 +13,7 @@ import time
 from functools import partial
 
 from . import protocol, v1
+from .addresses import is_loopback
 from .framing import FrameReader, V1Reader, decode_payload, encode_frame, encode_json
 from .protocol import ProtocolError
 from .settings import data_dir
@@ -31,8 +32,10 @@ class Connection:
         self.sock = sock
         self.fileno = sock.fileno()
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        self._peer_is_loopback = isinstance(peer, tuple) and is_loopback(peer[0])
         self.protocol = None  # "v1" or "v2", decided by the first byte
-        self.greeted = False
+        self.greeted = False  # v2: only once the hello (and, with a token, the auth) succeeded
+        self._greeting = None  # protocol.Greeting while a v2 connection greets
         self.closed = False
         self._reader = None
         self._out = bytearray()
@@ -40,7 +43,8 @@ class Connection:
         self._pending = 0  # requests handed to the main thread, not yet answered
         self._close_requested = False
         self._peer_gone = False
-        self._v1_broken = False
+        self._v1_broken = False  # no more V1 input is read (malformed, or refused)
+        self._v1_refused = False  # V1 is not served to this peer: queued messages are dropped
         self._last_activity = time.monotonic()
 
     # -- state the server's selector loop asks about ----------------------------
@@ -93,9 +97,14 @@ class Connection:
             self.protocol = "v1"
             log.info("bmcp_addon: %s speaks V1 (bare JSON)", self.peer)
             self._reader = V1Reader(settings.max_frame)
+            # Queued ahead of every V1 message, so none runs before it; on the main
+            # thread because the GUI's preference checkbox is bpy data.
+            self.server.executor.submit(self._admit_v1)
         else:
             self.protocol = "v2"
             self._reader = FrameReader(settings.max_frame)
+            hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode)
+            self._greeting = protocol.Greeting(settings.token, hello_reply)
 
     def _on_v2_bytes(self, data):
         for body in self._reader.feed(data):
@@ -117,20 +126,10 @@ class Connection:
             frame = decode_payload(body)
         except ValueError as exc:
             if not self.greeted:
-                raise ProtocolError(
-                    "hello_required", f"the first frame must be a hello, got invalid JSON: {exc}", close=True
-                ) from None
+                raise self._greeting.unreadable(exc) from None
             raise ProtocolError("bad_json", f"frame is not valid JSON: {exc}") from None
         if not self.greeted:
-            try:
-                protocol.check_hello(frame, self.server.settings.token)
-            except ProtocolError as exc:
-                log.warning("bmcp_addon: %s refused: %s", self.peer, exc.code)
-                raise
-            self.greeted = True
-            client = frame.get("client") if isinstance(frame.get("client"), str) else "?"
-            log.info("bmcp_addon: %s hello from client %r", self.peer, client[:100])
-            self._queue_frame(protocol.hello_reply(self.server.blender_version, self.server.mode))
+            self._on_greeting_frame(frame)
             return
         kind = protocol.frame_type(frame)
         if kind == "ping":
@@ -141,12 +140,19 @@ class Connection:
             self._pending += 1
         self.server.executor.submit(partial(self._answer_request, request))
 
+    def _on_greeting_frame(self, frame):
+        try:
+            answer = self._greeting.on_frame(frame)
+        except ProtocolError as exc:
+            log.warning("bmcp_addon: %s refused (%s): %s", self.peer, exc.code, exc.message)
+            raise
+        if self._greeting.greeted:
+            self.greeted = True
+            log.info("bmcp_addon: %s hello from client %r", self.peer, self._greeting.client)
+        self._queue_frame(answer)
+
     def _on_v1_bytes(self, data):
         if self._v1_broken:
-            return
-        if self.server.settings.token:
-            # V1 has no way to present a token; serving it would bypass the token.
-            self._end_v1("this addon requires a token, which V1 clients cannot present")
             return
         for message in self._reader.feed(data):
             with self._lock:
@@ -160,7 +166,7 @@ class Connection:
         # Through the executor, so answers to messages before the bad bytes
         # still go out first and in order; then the connection closes.
         data = encode_json(v1.failure(reason))
-        self.server.executor.submit(partial(self._send_last, data))
+        self.server.executor.submit(partial(self._send_last_v1, data))
 
     # -- answering (main thread) -------------------------------------------------
 
@@ -184,9 +190,18 @@ class Connection:
             with self._lock:
                 self._pending -= 1
 
+    def _admit_v1(self):
+        """Main thread, before any V1 message: refuse the connection unless V1 is allowed."""
+        reason = v1.refusal(self.server.v1_allowed(), self._peer_is_loopback, self.peer)
+        if reason is None:
+            return
+        log.warning("bmcp_addon: %s refused V1: %s", self.peer, reason)
+        self._v1_refused = self._v1_broken = True
+        self._send_last(encode_json(v1.failure(reason)))
+
     def _answer_v1(self, message):
         try:
-            if self.closed or self._peer_gone:
+            if self.closed or self._peer_gone or self._v1_refused:
                 return
             reply = self.server.run_v1(message)
             try:
@@ -197,6 +212,10 @@ class Connection:
         finally:
             with self._lock:
                 self._pending -= 1
+
+    def _send_last_v1(self, data):
+        if not self._v1_refused:  # a refused connection has had its one answer
+            self._send_last(data)
 
     def _send_last(self, data):
         self.send_bytes(data)

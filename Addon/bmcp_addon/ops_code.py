@@ -4,7 +4,7 @@ import bpy
 
 from .code_runner import run_code, user_traceback
 from .ops_common import registry
-from .registry import NUMBER, STRING, OpError, Param
+from .registry import NUMBER, STRING, OpError, Param, bad_params
 from .settings import code_execution_allowed, code_timeout
 
 MAX_TIMEOUT = 24 * 3600.0
@@ -20,7 +20,14 @@ def code_execute(ctx, code, timeout_s):
         raise OpError("code_disabled", "code execution is disabled on this addon (BMCP_ALLOW_CODE=0)")
     import mathutils
 
-    limit = timeout_s if timeout_s is not None else code_timeout()
+    # BMCP_CODE_TIMEOUT is the operator's ceiling: a caller may ask for less time, never more.
+    ceiling = code_timeout()
+    if timeout_s is not None and timeout_s > ceiling:
+        raise bad_params(
+            "code.execute",
+            f"timeout {timeout_s:g} s exceeds BMCP_CODE_TIMEOUT ({ceiling:g} s), a ceiling callers cannot raise",
+        )
+    limit = timeout_s if timeout_s is not None else ceiling
     namespace = {"__name__": "__bmcp_code__", "bpy": bpy, "mathutils": mathutils}
     outcome = run_code(code, namespace, limit)
     if outcome.timed_out:

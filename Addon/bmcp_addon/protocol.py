@@ -4,8 +4,9 @@ The Swift bridge implements the other side of these exact shapes, so every
 reply and error frame is built here and nowhere else.
 """
 
-import hmac
 from dataclasses import dataclass
+
+from . import handshake
 
 PROTOCOL_VERSION = 2
 SERVER_NAME = "bmcp-addon"
@@ -78,8 +79,11 @@ def type_label(value):
     return type(value).__name__
 
 
-def check_hello(frame, server_token):
-    """Validate the first frame of a v2 connection; raise ProtocolError(close=True) if refused."""
+def check_hello(frame):
+    """Validate the first frame of a v2 connection; raise ProtocolError(close=True) if refused.
+
+    Tokens are not checked here: a `token` field is ignored (never compared), the
+    token is proven in the challenge that follows (Greeting)."""
     if not isinstance(frame, dict) or frame.get("type") != "hello":
         got = f"a frame of type {frame.get('type')!r}" if isinstance(frame, dict) else describe_value(frame)
         raise ProtocolError(
@@ -94,16 +98,85 @@ def check_hello(frame, server_token):
             f"this addon speaks protocol {PROTOCOL_VERSION} only; hello asked for {describe_value(protocol)}",
             close=True,
         )
-    if server_token:
-        token = frame.get("token")
-        # Constant-time compare so the token cannot be guessed byte by byte.
-        if not isinstance(token, str) or not hmac.compare_digest(
-            token.encode("utf-8"), server_token.encode("utf-8")
-        ):
-            reason = "no token given" if token is None else "the token does not match"
-            raise ProtocolError(
-                "unauthorized", f"this addon requires a token ({reason})", close=True
-            )
+
+
+def challenge_frame(server_nonce, proof):
+    return {"type": "challenge", "protocol": PROTOCOL_VERSION, "nonce": server_nonce, "proof": proof}
+
+
+NO_NONCE = (
+    "this addon requires a token: send a nonce in the hello and answer the challenge "
+    "(tokens are never sent in the clear)"
+)
+WRONG_PROOF = "the client's proof does not match this addon's token"
+_AUTH_SHAPE = 'the frame answering the challenge must be {"type":"auth","proof":...}'
+
+
+def unauthorized(message):
+    return ProtocolError("unauthorized", message, close=True)
+
+
+class Greeting:
+    """The v2 greeting of one connection, a small state machine fed one frame at a time.
+
+    Without a token: hello -> hello reply; greeted.
+    With a token:    hello (with the client's nonce) -> challenge (the addon's nonce and
+                     proof); auth (the client's proof) -> hello reply; greeted.
+    Every refusal is a ProtocolError with close=True. Nothing but a right proof
+    greets a connection to a token-holding addon, so no request runs before it.
+    """
+
+    def __init__(self, token, hello_reply_frame, new_nonce=handshake.new_nonce):
+        self._token = token
+        self._hello_reply = hello_reply_frame
+        self._new_nonce = new_nonce
+        self._expected_proof = None  # the client's proof, once the challenge is out
+        self.greeted = False
+        self.client = "?"
+
+    @property
+    def challenged(self):
+        return self._expected_proof is not None
+
+    def on_frame(self, frame):
+        """The frame that answers `frame` (challenge or hello reply), or ProtocolError."""
+        if self.challenged:
+            return self._on_auth(frame)
+        return self._on_hello(frame)
+
+    def unreadable(self, detail):
+        """The refusal of a frame that is not JSON, before the greeting is done."""
+        if self.challenged:
+            return unauthorized(f"{_AUTH_SHAPE}, got invalid JSON: {detail}")
+        return ProtocolError(
+            "hello_required", f"the first frame must be a hello, got invalid JSON: {detail}", close=True
+        )
+
+    def _on_hello(self, frame):
+        check_hello(frame)
+        client = frame.get("client")
+        self.client = client[:100] if isinstance(client, str) else "?"
+        if not self._token:
+            self.greeted = True
+            return self._hello_reply
+        client_nonce = frame.get("nonce")
+        if client_nonce is None:
+            raise unauthorized(NO_NONCE)
+        problem = handshake.nonce_problem(client_nonce)
+        if problem is not None:
+            raise unauthorized(f"{problem}; send 32 random bytes as 64 lowercase hex characters")
+        server_nonce = self._new_nonce()
+        self._expected_proof = handshake.bridge_proof(self._token, server_nonce, client_nonce)
+        return challenge_frame(server_nonce, handshake.addon_proof(self._token, client_nonce, server_nonce))
+
+    def _on_auth(self, frame):
+        if not isinstance(frame, dict) or frame.get("type") != "auth":
+            got = f"a frame of type {frame.get('type')!r}" if isinstance(frame, dict) else describe_value(frame)
+            raise unauthorized(f"{_AUTH_SHAPE}, got {got}")
+        if not handshake.proof_matches(self._expected_proof, frame.get("proof")):
+            raise unauthorized(WRONG_PROOF)
+        self.greeted = True
+        return self._hello_reply
 
 
 FRAME_TYPES = ("request", "ping")

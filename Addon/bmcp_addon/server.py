@@ -8,8 +8,8 @@ from the main thread when the socket accepts them; whatever does not fit is
 left for the network thread to flush.
 
 No bpy here: the server is given `answer_request(request, connection)` (which
-returns the reply or error frame) and `run_v1(message)` callables that the
-executor runs on the main thread.
+returns the reply or error frame), `run_v1(message)` and `v1_allowed()`
+callables that the executor runs on the main thread.
 """
 
 import logging
@@ -27,8 +27,10 @@ _MAX_SELECT_WAIT = 1.0
 
 
 class AddonServer:
-    def __init__(self, settings, *, mode, blender_version, executor, answer_request, run_v1):
+    def __init__(self, settings, *, mode, blender_version, executor, answer_request, run_v1, v1_allowed):
         self.settings = settings
+        # Main thread, once per V1 connection: may V1 be served now (settings or GUI preference)?
+        self.v1_allowed = v1_allowed
         self.mode = mode
         self.blender_version = blender_version
         self.executor = executor
@@ -209,10 +211,16 @@ class AddonServer:
         self._selector.close()
 
 
-def _listen(host, port):
-    """A listening TCP socket on host:port (IPv4 or IPv6, whatever host resolves to)."""
+def listen_address(host, port):
+    """(family, socket address) the addon binds for host:port: the first that host resolves to."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     family, _, _, _, address = infos[0]
+    return family, address
+
+
+def _listen(host, port):
+    """A listening TCP socket on host:port (IPv4 or IPv6, whatever host resolves to)."""
+    family, address = listen_address(host, port)
     # create_server sets SO_REUSEADDR only where it is safe (not on Windows).
     return socket.create_server(address, family=family, backlog=64)
 

@@ -1,9 +1,12 @@
 """Addon configuration from environment variables, overridable by explicit arguments."""
 
 import os
+import secrets
+import stat
 from dataclasses import dataclass
 
 from .framing import DEFAULT_MAX_FRAME
+from .private_files import create_private_file, make_private_dirs, read_nofollow, remove_quietly
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9876
@@ -22,10 +25,19 @@ class AddonSettings:
     max_frame: int = DEFAULT_MAX_FRAME
     # Seconds without traffic before a connection is closed; 0 means never.
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    # V1 (bare JSON, no token) from loopback peers; off unless the user opts in.
+    allow_v1: bool = False
 
     @classmethod
-    def from_env(cls, host=None, port=None, token=None, environ=None):
+    def from_env(cls, host=None, port=None, token=None, token_file=None, allow_v1=None, environ=None):
+        """`token` (--token) wins over `token_file` (--token-file), which wins over
+        BMCP_ADDON_TOKEN; giving both flags is an error."""
         env = os.environ if environ is None else environ
+        if token is not None and token_file is not None:
+            raise SettingsError("give either --token or --token-file, not both")
+        if token_file is not None:
+            # Followed if it is a symlink: secret mounts (Docker, Kubernetes) are symlinks.
+            token = read_token_file(token_file, follow_symlinks=True)
         host = host or env.get("BMCP_ADDON_HOST") or DEFAULT_HOST
         if port is None:
             port = _number(env, "BMCP_ADDON_PORT", DEFAULT_PORT, int)
@@ -39,12 +51,15 @@ class AddonSettings:
         idle_timeout = _number(env, "BMCP_ADDON_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, float)
         if idle_timeout < 0:
             raise SettingsError(f"BMCP_ADDON_IDLE_TIMEOUT must be 0 or more, got {idle_timeout}")
+        if allow_v1 is None:
+            allow_v1 = _switch(env, "BMCP_ALLOW_V1", False)
         return cls(
             host=host,
             port=int(port),
             token=token or None,  # an empty token means "no token", not "the empty token"
             max_frame=max_frame,
             idle_timeout=idle_timeout,
+            allow_v1=bool(allow_v1),
         )
 
 
@@ -65,7 +80,8 @@ DEFAULT_CHECKPOINT_KEEP = 5
 
 
 def code_timeout(environ=None):
-    """Default time limit of code.execute in seconds (BMCP_CODE_TIMEOUT)."""
+    """The longest code.execute may run, in seconds (BMCP_CODE_TIMEOUT): its default and
+    the ceiling a caller's timeout_s cannot exceed."""
     return _positive(environ, "BMCP_CODE_TIMEOUT", DEFAULT_CODE_TIMEOUT, float)
 
 
@@ -106,6 +122,20 @@ def _positive(environ, name, default, kind, allow_zero=False):
     return value
 
 
+_ON = ("1", "true", "yes", "on")
+_OFF = ("0", "false", "no", "off")
+
+
+def _switch(env, name, default):
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _ON or value in _OFF:
+        return value in _ON
+    raise SettingsError(f"{name} must be one of {', '.join(_ON + _OFF)}, got {raw!r}")
+
+
 def _number(env, name, default, kind):
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -114,3 +144,87 @@ def _number(env, name, default, kind):
         return kind(raw)
     except ValueError:
         raise SettingsError(f"{name} must be {'an integer' if kind is int else 'a number'}, got {raw!r}") from None
+
+
+# -- token files ---------------------------------------------------------------------
+
+# A token is a line of text; anything longer than this is not one.
+_TOKEN_FILE_LIMIT = 4096
+
+
+def default_token_file(environ=None):
+    """Where a GUI addon keeps its token, and the bridge looks for it when it has none:
+    BMCP_ADDON_TOKEN_FILE, else $XDG_CONFIG_HOME/bmcp/addon.token, else ~/.config/bmcp/addon.token."""
+    env = os.environ if environ is None else environ
+    explicit = env.get("BMCP_ADDON_TOKEN_FILE")
+    if explicit:
+        return os.path.abspath(os.path.expanduser(explicit))
+    config = env.get("XDG_CONFIG_HOME")
+    if not config or not os.path.isabs(config):  # the XDG spec says to ignore a relative one
+        config = os.path.join(env.get("HOME") or os.path.expanduser("~"), ".config")
+    return os.path.join(config, "bmcp", "addon.token")
+
+
+def read_token_file(path, follow_symlinks=False):
+    """The token in `path`, or SettingsError naming what is wrong with the file.
+
+    The file must be readable by its owner only (0600 or stricter), and that owner
+    must be this user or root: anyone else could have chosen the token.
+    """
+    try:
+        if follow_symlinks:
+            path = os.path.realpath(path)
+        data, info = read_nofollow(path, _TOKEN_FILE_LIMIT + 1)
+    except FileNotFoundError:
+        raise SettingsError(
+            f"token file {path} does not exist: create it with the token on one line, then chmod 600 it"
+        ) from None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise SettingsError(
+                f"token file {path} is a symlink, which the addon does not follow: name the file itself"
+            ) from None
+        raise SettingsError(f"cannot read token file {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise SettingsError(f"token file {path} is not a regular file")
+    if os.name != "nt":  # Windows has no such mode bits; the profile's ACLs guard the file
+        mode = stat.S_IMODE(info.st_mode)
+        if mode & 0o077:
+            raise SettingsError(
+                f"token file {path} has mode {mode:04o}, so group or others can read it: run chmod 600 {path}"
+            )
+        if info.st_uid not in (os.geteuid(), 0):
+            raise SettingsError(
+                f"token file {path} belongs to uid {info.st_uid}, not to this user (uid {os.geteuid()}) "
+                "or root: use a token file of your own"
+            )
+    if len(data) > _TOKEN_FILE_LIMIT:
+        raise SettingsError(f"token file {path} is larger than {_TOKEN_FILE_LIMIT} bytes: it should hold one token")
+    try:
+        token = data.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise SettingsError(f"token file {path} is not UTF-8 text") from None
+    if not token:
+        raise SettingsError(f"token file {path} is empty: put the token on its first line")
+    return token
+
+
+def ensure_token_file(path):
+    """The token in `path`; a missing file is created (folder 0700, file 0600) holding a
+    new random token, so a GUI addon is never without one."""
+    if not os.path.lexists(path):
+        folder = os.path.dirname(path)
+        make_private_dirs(folder)
+        # Written whole under a unique name, then linked to the real one: link() never
+        # replaces a file, so of two Blenders starting at once one token wins, and no
+        # reader ever sees a half-written file.
+        temporary = os.path.join(folder, f".addon.token.{secrets.token_hex(8)}.tmp")
+        try:
+            create_private_file(temporary, secrets.token_urlsafe(32).encode("ascii"))
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # the other one's token it is
+        finally:
+            remove_quietly(temporary)
+    return read_token_file(path, follow_symlinks=False)

@@ -96,6 +96,28 @@ _ADAPTERS = {
 KNOWN_COMMANDS = sorted(set(_ADAPTERS) | set(_STATUS_COMMANDS) | _ASSET_COMMANDS)
 
 
+V1_OFF = (
+    "V1 protocol is off in this addon: enable it with --allow-v1, BMCP_ALLOW_V1=1 "
+    "or the addon preferences checkbox 'Allow V1 clients'"
+)
+
+
+def refusal(v1_allowed, peer_is_loopback, peer):
+    """Why this V1 connection is not served, or None when it is.
+
+    V1 cannot present a token, so it is served only when the user opted in, and
+    then only to this machine; with a token set, the token still guards v2.
+    """
+    if not v1_allowed:
+        return V1_OFF
+    if not peer_is_loopback:
+        return (
+            f"V1 clients are served from loopback only (127.0.0.0/8, ::1), and {peer} is not: "
+            "run the V1 server on the machine Blender runs on, or use protocol 2 with a token"
+        )
+    return None
+
+
 def success(result):
     return {"status": "success", "result": result}
 

@@ -174,3 +174,59 @@ def error_of(answer):
     """The error body of an answer that must be an error."""
     assert answer["type"] == "error", answer
     return answer["error"]
+
+
+# -- a non-loopback address of this machine ------------------------------------------
+
+DUMMY_INTERFACE = "bmcptest0"
+DUMMY_ADDRESS = "10.254.254.1"
+
+
+def local_non_loopback_ipv4():
+    """An IPv4 address of this machine that is not loopback, or None."""
+    listing = subprocess.run(["ip", "-4", "-o", "addr", "show"], capture_output=True, text=True, check=True).stdout
+    for line in listing.splitlines():
+        address = line.split()[3].split("/")[0]  # "2: eth0    inet 192.0.2.2/24 brd ..."
+        if not address.startswith("127."):
+            return address
+    return None
+
+
+def run_ip(*arguments):
+    return subprocess.run(["ip", *arguments], capture_output=True, text=True)
+
+
+def make_test_address():
+    """Put DUMMY_ADDRESS on a dummy interface, or on lo where the kernel has no dummy
+    driver (some containers); return the command that removes it again."""
+    if run_ip("link", "add", DUMMY_INTERFACE, "type", "dummy").returncode == 0:
+        added = run_ip("addr", "add", f"{DUMMY_ADDRESS}/32", "dev", DUMMY_INTERFACE)
+        if added.returncode == 0 and run_ip("link", "set", DUMMY_INTERFACE, "up").returncode == 0:
+            return ("link", "del", DUMMY_INTERFACE)
+        run_ip("link", "del", DUMMY_INTERFACE)
+    added = run_ip("addr", "add", f"{DUMMY_ADDRESS}/32", "dev", "lo")
+    if added.returncode != 0:
+        pytest.fail(
+            f"this machine has no non-loopback IPv4 address and adding {DUMMY_ADDRESS} failed "
+            f"({added.stderr.strip()}): run the tests as root or give the machine an address",
+            pytrace=False,
+        )
+    return ("addr", "del", f"{DUMMY_ADDRESS}/32", "dev", "lo")
+
+
+@pytest.fixture(scope="module")
+def lan_address():
+    """A non-loopback address of this machine to connect from: an existing one, else one
+    made for the test (needs root, as CI has) and removed afterwards. Traffic to it stays
+    on this machine. ADDON_TESTS_MAKE_ADDRESS=1 makes one even when an address exists."""
+    if shutil.which("ip") is None:
+        pytest.fail("the 'ip' command (iproute2) is needed to find or make a non-loopback address", pytrace=False)
+    address = None if os.environ.get("ADDON_TESTS_MAKE_ADDRESS") == "1" else local_non_loopback_ipv4()
+    if address is not None:
+        yield address
+        return
+    removal = make_test_address()
+    try:
+        yield DUMMY_ADDRESS
+    finally:
+        run_ip(*removal)

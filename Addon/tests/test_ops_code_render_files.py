@@ -17,7 +17,7 @@ def files_root(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def addon(launch_blender, files_root):
-    env = clean_env(BMCP_FILES_ROOT=str(files_root), BMCP_CODE_TIMEOUT="5")
+    env = clean_env(BMCP_FILES_ROOT=str(files_root), BMCP_CODE_TIMEOUT="5", BMCP_ALLOW_V1="1")
     process = launch_blender(headless_command("--port", "0"), env)
     yield process
     process.stop()
@@ -62,7 +62,22 @@ def test_timeout_param_is_validated(client):
 
 
 def test_code_within_its_limit_runs_normally(client):
-    assert client.call("code.execute", {"code": "print(sum(range(10)))", "timeout_s": 30})["result"] == "45\n"
+    assert client.call("code.execute", {"code": "print(sum(range(10)))", "timeout_s": 4.5})["result"] == "45\n"
+
+
+@pytest.mark.parametrize("timeout", [600, 5.5])
+def test_a_timeout_above_the_ceiling_is_refused_before_running(client, timeout):
+    code = "bpy.data.objects['Cube'].name = 'Ran'"
+    error = error_of(client.request("code.execute", {"code": code, "timeout_s": timeout}))
+    assert error == {
+        "code": "bad_params",
+        "message": f"code.execute: timeout {timeout:g} s exceeds BMCP_CODE_TIMEOUT (5 s), a ceiling callers cannot raise",
+    }
+    assert "Ran" not in {o["name"] for o in client.call("scene.info")["objects"]}
+
+
+def test_a_timeout_at_the_ceiling_is_honoured(client):
+    assert client.call("code.execute", {"code": "print('ok')", "timeout_s": 5})["result"] == "ok\n"
 
 
 # -- render.image ------------------------------------------------------------------

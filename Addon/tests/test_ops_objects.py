@@ -4,10 +4,18 @@ import math
 
 import pytest
 
-from conftest import error_of
+from conftest import clean_env, error_of, headless_command
 from wire_clients import V1Client
 
 FACTORY = {"Camera", "Cube", "Light"}
+
+
+@pytest.fixture(scope="module")
+def addon(launch_blender):
+    """Default settings plus V1 (env), for the tests of what V1 clients see."""
+    blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0"), clean_env(BMCP_ALLOW_V1="1"))
+    yield blender
+    blender.stop()
 
 
 @pytest.fixture

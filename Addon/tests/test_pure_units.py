@@ -5,7 +5,8 @@ import struct
 
 import pytest
 
-from bmcp_addon import protocol
+from bmcp_addon import protocol, v1
+from bmcp_addon.addresses import is_loopback
 from bmcp_addon.framing import FrameReader, FrameTooLarge, V1Reader, decode_payload, encode_frame
 from bmcp_addon.registry import OpError, OpRegistry, Param, STRING, VECTOR3, INTEGER
 from bmcp_addon.settings import AddonSettings, SettingsError, code_execution_allowed
@@ -102,20 +103,17 @@ def test_v1_reader_size_limit():
 
 
 def test_hello_checks():
-    protocol.check_hello({"type": "hello", "protocol": 2}, None)
-    protocol.check_hello({"type": "hello", "protocol": 2, "token": "t"}, "t")
+    protocol.check_hello({"type": "hello", "protocol": 2})
+    protocol.check_hello({"type": "hello", "protocol": 2, "token": "ignored"})
     cases = [
-        ({"type": "ping"}, None, "hello_required"),
-        ([], None, "hello_required"),
-        ({"type": "hello", "protocol": 3}, None, "unsupported_protocol"),
-        ({"type": "hello", "protocol": True}, None, "unsupported_protocol"),
-        ({"type": "hello", "protocol": 2}, "t", "unauthorized"),
-        ({"type": "hello", "protocol": 2, "token": "u"}, "t", "unauthorized"),
-        ({"type": "hello", "protocol": 2, "token": 7}, "t", "unauthorized"),
+        ({"type": "ping"}, "hello_required"),
+        ([], "hello_required"),
+        ({"type": "hello", "protocol": 3}, "unsupported_protocol"),
+        ({"type": "hello", "protocol": True}, "unsupported_protocol"),
     ]
-    for frame, token, code in cases:
+    for frame, code in cases:
         with pytest.raises(protocol.ProtocolError) as caught:
-            protocol.check_hello(frame, token)
+            protocol.check_hello(frame)
         assert caught.value.code == code
         assert caught.value.close is True
 
@@ -206,3 +204,34 @@ def test_code_switch():
     assert code_execution_allowed({}) is True
     assert code_execution_allowed({"BMCP_ALLOW_CODE": "0"}) is False
     assert code_execution_allowed({"BMCP_ALLOW_CODE": "1"}) is True
+
+
+def test_allow_v1_switch():
+    assert AddonSettings.from_env(environ={}).allow_v1 is False
+    for on in ("1", "true", "YES", " on "):
+        assert AddonSettings.from_env(environ={"BMCP_ALLOW_V1": on}).allow_v1 is True
+    for off in ("0", "false", "no", "off", ""):
+        assert AddonSettings.from_env(environ={"BMCP_ALLOW_V1": off}).allow_v1 is False
+    assert AddonSettings.from_env(allow_v1=True, environ={"BMCP_ALLOW_V1": "0"}).allow_v1 is True
+    with pytest.raises(SettingsError, match="BMCP_ALLOW_V1 must be one of"):
+        AddonSettings.from_env(environ={"BMCP_ALLOW_V1": "maybe"})
+
+
+# -- addresses and V1 admission ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host, loopback",
+    [("127.0.0.1", True), ("127.255.0.9", True), ("::1", True), ("::ffff:127.0.0.1", True),
+     ("0.0.0.0", False), ("::", False), ("192.0.2.2", False), ("::ffff:10.0.0.1", False),
+     ("fe80::1%eth0", False), ("localhost", False), ("", False)],
+)
+def test_is_loopback(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_v1_refusal_reasons():
+    assert v1.refusal(True, True, "127.0.0.1:5000") is None
+    assert v1.refusal(False, True, "127.0.0.1:5000") == v1.V1_OFF
+    assert "--allow-v1" in v1.V1_OFF and "BMCP_ALLOW_V1=1" in v1.V1_OFF
+    assert "192.0.2.2:5000 is not" in v1.refusal(True, False, "192.0.2.2:5000")

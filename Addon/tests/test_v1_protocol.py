@@ -5,7 +5,16 @@ import struct
 
 import pytest
 
+from conftest import headless_command
 from wire_clients import ConnectionClosed, FramedClient, V1Client
+
+
+@pytest.fixture(scope="module")
+def addon(launch_blender):
+    """V1 is off by default; these tests are about what it does once enabled (by the flag)."""
+    blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0", "--allow-v1"))
+    yield blender
+    blender.stop()
 
 
 @pytest.fixture

@@ -52,11 +52,6 @@ def test_wrong_protocol_version_is_refused(addon):
         assert connection.is_closed_by_peer()
 
 
-def test_token_is_not_required_when_server_has_none(addon):
-    with FramedClient(addon.address) as connection:
-        assert connection.hello(token="anything")["type"] == "hello"
-
-
 def test_scene_info_on_factory_scene(client):
     result = client.call("scene.info")
     assert result["name"] == "Scene"

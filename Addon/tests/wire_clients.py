@@ -1,8 +1,11 @@
 """Minimal clients for the addon's two wire protocols, written from the spec
 (not from the addon's code) so the tests check the protocol, not themselves."""
 
+import hashlib
+import hmac
 import itertools
 import json
+import secrets
 import socket
 import struct
 
@@ -12,6 +15,20 @@ SOCKET_TIMEOUT = 120.0
 
 class ConnectionClosed(Exception):
     pass
+
+
+def handshake_proof(token, label, first_nonce, second_nonce):
+    """hex(HMAC-SHA256(key=token, msg=label + "\\n" + first + "\\n" + second)), as the wire spec says."""
+    message = f"{label}\n{first_nonce}\n{second_nonce}".encode("utf-8")
+    return hmac.new(token.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def expected_addon_proof(token, client_nonce, server_nonce):
+    return handshake_proof(token, "bmcp-addon-proof", client_nonce, server_nonce)
+
+
+def client_proof(token, server_nonce, client_nonce):
+    return handshake_proof(token, "bmcp-bridge-proof", server_nonce, client_nonce)
 
 
 class FramedClient:
@@ -68,11 +85,26 @@ class FramedClient:
 
     # -- conversation --
 
-    def hello(self, token=None, client="pytest", protocol=2):
-        message = {"type": "hello", "protocol": protocol, "client": client}
-        if token is not None:
-            message["token"] = token
-        self.send(message)
+    def hello(self, token=None, client="pytest", protocol=2, check_addon_proof=True):
+        """The client side of the v2 greeting; returns the addon's last answer.
+
+        The hello always carries a fresh nonce. If the addon answers with a
+        challenge, it is kept in `self.challenge` and answered with a proof made
+        from `token` (None: the challenge itself is returned, unanswered). With
+        check_addon_proof the addon's own proof must match `token`, as a bridge
+        demands before it answers.
+        """
+        self.nonce = secrets.token_hex(32)
+        self.send({"type": "hello", "protocol": protocol, "client": client, "nonce": self.nonce})
+        answer = self.receive()
+        self.challenge = None
+        if answer.get("type") != "challenge" or token is None:
+            return answer
+        self.challenge = answer
+        if check_addon_proof:
+            expected = expected_addon_proof(token, self.nonce, answer["nonce"])
+            assert answer["proof"] == expected, f"the addon's proof does not match the token: {answer}"
+        self.send({"type": "auth", "proof": client_proof(token, answer["nonce"], self.nonce)})
         return self.receive()
 
     def next_id(self):
@@ -101,8 +133,8 @@ class FramedClient:
 class V1Client:
     """V1: one bare JSON object each way, no framing."""
 
-    def __init__(self, address, timeout=SOCKET_TIMEOUT):
-        self.sock = socket.create_connection(address, timeout=timeout)
+    def __init__(self, address, timeout=SOCKET_TIMEOUT, source_address=None):
+        self.sock = socket.create_connection(address, timeout=timeout, source_address=source_address)
         self._buffer = b""
         self._decoder = json.JSONDecoder()
 

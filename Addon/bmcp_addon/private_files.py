@@ -1,0 +1,116 @@
+"""Files and folders only their owner can read (pure Python, no bpy).
+
+Scenes, renders and checkpoints can hold anything the user works on, so every
+folder the addon creates is 0700 and every file it writes 0600, set explicitly
+(a umask can only take bits away, and the user's may be 000). A file is
+written under a unique temporary name in its target folder and renamed into
+place, so nobody sees half a file under the real name and a name planted in
+advance (a symlink, say) is replaced rather than written through.
+
+Where Blender writes the file itself (save_as_mainfile, render, exporters),
+`private_umask()` keeps its temporary files private until they are chmod-ed.
+"""
+
+import contextlib
+import os
+import secrets
+import stat
+import threading
+
+FOLDER_MODE = 0o700
+FILE_MODE = 0o600
+# Not on Windows, where these modes barely apply anyway.
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+_umask_lock = threading.Lock()
+
+
+def make_private_dirs(path):
+    """Create `path` and any missing parents, each one created here 0700.
+
+    Folders that already exist are left as they are: they are the user's.
+    """
+    path = os.path.abspath(path)
+    missing = []
+    while not os.path.isdir(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, FOLDER_MODE)
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                raise
+            continue  # made by someone else meanwhile: theirs, not ours to chmod
+        os.chmod(folder, FOLDER_MODE)
+
+
+def temporary_name(final_path):
+    """A fresh `.<name>.<random>.tmp` next to `final_path`."""
+    folder, name = os.path.split(final_path)
+    return os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+
+
+def create_private_file(path, data):
+    """Write bytes to a new file `path` (never an existing one, never through a symlink)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE)
+    try:
+        os.chmod(path, FILE_MODE)  # the umask may have taken the owner's bits
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_private_file(path, data):
+    """Replace `path` with `data`, atomically, as a 0600 file."""
+    temporary = temporary_name(path)
+    try:
+        create_private_file(temporary, data)
+        os.replace(temporary, path)
+    except BaseException:
+        remove_quietly(temporary)
+        raise
+
+
+def read_nofollow(path, limit):
+    """(at most `limit` bytes, os.stat_result) of `path`, refusing a symlink (OSError ELOOP).
+
+    The stat describes the file actually read; anything but a regular file is not read.
+    """
+    descriptor = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    try:
+        info = os.fstat(descriptor)
+        return (os.read(descriptor, limit) if stat.S_ISREG(info.st_mode) else b""), info
+    finally:
+        os.close(descriptor)
+
+
+def publish(temporary, final_path):
+    """Make a file Blender wrote at `temporary` private and give it its real name."""
+    os.chmod(temporary, FILE_MODE)
+    os.replace(temporary, final_path)
+
+
+@contextlib.contextmanager
+def private_umask():
+    """While Blender writes a file itself: its own temporary files (`name@`) are
+    created owner-only too. The umask is per process; the network thread, the only
+    other thread, creates no files."""
+    with _umask_lock:
+        previous = os.umask(0o077)
+        try:
+            yield
+        finally:
+            os.umask(previous)
+
+
+def remove_quietly(path):
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
