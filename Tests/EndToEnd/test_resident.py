@@ -81,12 +81,23 @@ class Resident:
     def wanted_addresses(self) -> set[str]:
         return {f"127.0.0.1:{self.addon_port + index}" for index in range(2)}
 
+    def client_configs(self) -> dict:
+        """The mcpServers entries `bmcp up` wrote (to a terminal it prints them; to a file, as
+        here, it prints only where they are, so the token stays out of logs)."""
+        path = self.data / "secrets" / "mcp-clients.json"
+        assert f"MCP client configuration, with the token: {path}" in self.text()
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        return json.loads(path.read_text())["mcpServers"]
+
     def client_config(self) -> dict:
-        """The mcpServers entry `bmcp up` printed for Claude Desktop."""
-        text = self.text()
-        start = text.index("{", text.index("claude_desktop_config.json"))
-        config, _ = json.JSONDecoder().raw_decode(text[start:])
-        return config["mcpServers"]["blender"]
+        """The stdio entry, for Claude Desktop."""
+        return self.client_configs()["blender"]
+
+    def http_token(self) -> str:
+        header = self.client_configs()["blender-http"]["headers"]["Authorization"]
+        token = header.removeprefix("Bearer ")
+        assert token and token not in self.text(), "the token must not be in bmcp up's output"
+        return token
 
     def log(self, name: str) -> str:
         path = self.data / "logs" / f"{name}.log"
@@ -156,7 +167,8 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
     assert {"Cube", "Camera", "Light"} <= {obj["name"] for obj in scene["objects"]}
     # The resident mcp-front serves the same system over HTTP, through the restarted broker.
     assert f"MCP over HTTP  http://{resident.http}/mcp" in resident.text()
-    sessions_api = json.loads(urllib.request.urlopen(f"http://{resident.http}/api/sessions", timeout=60).read())
+    authorized = urllib.request.Request(f"http://{resident.http}/api/sessions", headers={"Authorization": f"Bearer {resident.http_token()}"})
+    sessions_api = json.loads(urllib.request.urlopen(authorized, timeout=60).read())
     assert "s-resident" in [session["session_id"] for session in sessions_api["sessions"]]
 
     status = bmcp("status", env=resident.env, timeout=60)
