@@ -119,3 +119,23 @@ public final class Socket {
         return PollEvents(rawValue: Int16(truncatingIfNeeded: value))
     }
 }
+
+extension Socket {
+    /// Starts libzmq's monitor of this socket: `events` (ZMQ_EVENT_* bits) are published on a
+    /// PAIR bound at `endpoint` (inproc://), for one PAIR of the same context to connect to.
+    public func startMonitor(endpoint: String, events: Int32) throws {
+        guard zmq_socket_monitor(rawHandle, endpoint, events) == 0 else {
+            throw ZeroMQError.last("zmq_socket_monitor on \(type)")
+        }
+    }
+}
+
+/// The monitor events this project listens for.
+public enum MonitorEvent {
+    public static let accepted = Int32(ZMQ_EVENT_ACCEPTED)
+    public static let disconnected = Int32(ZMQ_EVENT_DISCONNECTED)
+    public static let handshakeSucceeded = Int32(ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+    public static let handshakeFailedNoDetail = Int32(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+    public static let handshakeFailedProtocol = Int32(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
+    public static let handshakeFailedAuth = Int32(ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+}

@@ -3,6 +3,8 @@ Swift services, wired over ipc:// endpoints in a temporary folder so runs never 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 import shutil
@@ -202,3 +204,11 @@ class HTTPFront:
 
     def stop(self) -> int:
         return self.process.stop()
+
+
+def dashboard_ticket(token: str, lifetime: int = 600) -> str:
+    """A one-time sign-in ticket, as `bmcp dashboard` mints it (DashboardTicket.swift):
+    `<expiry>.<nonce>.<HMAC-SHA256(token, "bmcp-dashboard-ticket\n" expiry "\n" nonce)>`."""
+    expiry, nonce = str(int(time.time()) + lifetime), secrets.token_hex(16)
+    proof = hmac.new(token.encode(), f"bmcp-dashboard-ticket\n{expiry}\n{nonce}".encode(), hashlib.sha256).hexdigest()
+    return f"{expiry}.{nonce}.{proof}"

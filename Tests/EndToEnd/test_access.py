@@ -5,8 +5,6 @@ program squatting the addon's port learns nothing)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -24,7 +22,7 @@ import pytest
 import zmq
 
 from bus import BusClient
-from system import Process, System, wait_for
+from system import Process, dashboard_ticket, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -72,15 +70,8 @@ def test_the_token_is_required_by_default_and_never_taken_from_a_url(front):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
 
 
-def mint_ticket(token: str, lifetime: int = 600) -> str:
-    """What `bmcp dashboard` prints after /login?ticket= (DashboardTicket.swift)."""
-    expiry, nonce = str(int(time.time()) + lifetime), secrets.token_hex(16)
-    proof = hmac.new(token.encode(), f"bmcp-dashboard-ticket\n{expiry}\n{nonce}".encode(), hashlib.sha256).hexdigest()
-    return f"{expiry}.{nonce}.{proof}"
-
-
 def test_a_one_time_link_signs_a_browser_in_with_an_http_only_strict_cookie(front):
-    ticket = mint_ticket(front.token)
+    ticket = dashboard_ticket(front.token)
     signed_in = request(front, "GET", f"/login?ticket={ticket}")
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/"
     cookie = signed_in.headers["set-cookie"]
@@ -90,9 +81,9 @@ def test_a_one_time_link_signs_a_browser_in_with_an_http_only_strict_cookie(fron
     assert request(front, "POST", "/mcp", headers={"Cookie": value, "Content-Type": "application/json"}, content=b"{}").status_code == 401
     again = request(front, "GET", f"/login?ticket={ticket}")
     assert again.status_code == 401 and code_of(again) == "ticket_used"
-    forged = request(front, "GET", f"/login?ticket={mint_ticket('not-the-token')}")
+    forged = request(front, "GET", f"/login?ticket={dashboard_ticket('not-the-token')}")
     assert forged.status_code == 401 and code_of(forged) == "ticket_invalid"
-    expired = request(front, "GET", f"/login?ticket={mint_ticket(front.token, lifetime=-5)}")
+    expired = request(front, "GET", f"/login?ticket={dashboard_ticket(front.token, lifetime=-5)}")
     assert "expired" in expired.json()["error"]["message"]
 
 

@@ -16,7 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from mcp_clients import mcp_http, text_of
-from system import REPO
+from system import REPO, dashboard_ticket
 
 pytestmark = pytest.mark.anyio
 ARTIFACTS = Path(os.environ.get("BMCP_TEST_ARTIFACTS", REPO / "test-artifacts"))
@@ -49,7 +49,9 @@ def wait_until(browser, condition, what):
 
 
 async def test_dashboard_shows_a_new_session_and_its_commands_live(front, browser):
-    browser.get(front.url + "/")
+    # Signed in as a user would be: the one-time link sets the cookie and lands on the page.
+    browser.get(front.url + "/login?ticket=" + dashboard_ticket(front.token))
+    assert browser.current_url.rstrip("/") == front.url and "ticket" not in browser.current_url
     wait_until(browser, lambda: browser.find_elements(By.ID, "sessions"), "the sessions table")
     wait_until(browser, lambda: browser.find_element(By.ID, "live").text == "live", "a live event stream")
 

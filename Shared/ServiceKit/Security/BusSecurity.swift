@@ -47,6 +47,7 @@ public struct BusSecurity: Sendable {
                 try loop.ensureZAP(keys: keys)
                 try socket.set(.zapDomain(ZAPHandler.domain))
                 try socket.set(.curveServer(secretKey: pair.secretKey))
+                _ = try HandshakeMonitor(loop: loop, server: socket, endpoint: endpoint)
             } catch {
                 throw Refusal(description: "cannot bind \(endpoint) securely: \(error)")
             }
