@@ -28,6 +28,12 @@ ready_file="${BMCP_WORKER_READY_FILE:-/tmp/bmcp-addon-ready}"
 
 say() { printf 'blender-worker: %s\n' "$*" >&2; }
 
+# The addon handshake's secret, shared by this container's Blender and bridge only.
+if [ -z "${BMCP_ADDON_TOKEN:-}" ]; then
+    BMCP_ADDON_TOKEN="$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n')"
+    export BMCP_ADDON_TOKEN
+fi
+
 # A restarted container keeps its /tmp: never trust a READY marker from a previous run.
 rm -f "$ready_file"
 

@@ -14,12 +14,14 @@ if [ "${1:-}" = "--tests" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  # The cross-host test makes network namespaces; the access test reads listening ports with ss.
+  command -v ip >/dev/null 2>&1 && command -v ss >/dev/null 2>&1 || missing+=(iproute2)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "bootstrap: installing ${missing[*]} with apt-get" >&2
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "bootstrap: no apt-get here. Install these yourself: ${missing[*]} (libzmq dev headers, Blender 3.4+, Xvfb; for the tests Chromium, chromedriver, docker-compose); then run again." >&2
+  echo "bootstrap: no apt-get here. Install these yourself: ${missing[*]} (libzmq dev headers, Blender 3.4+, Xvfb; for the tests Chromium, chromedriver, docker-compose, iproute2); then run again." >&2
   exit 1
 fi
 sudo=""

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 
@@ -67,5 +68,19 @@ public struct LoggingOptions: ParsableArguments, Sendable {
             return handler
         }
         return Logger(label: label)
+    }
+}
+
+/// `--keys`: the CURVE keys folder for tcp:// endpoints. The flag stands for BMCP_KEYS in
+/// this process (`apply()`), so every socket loop, made anywhere, finds the same folder.
+public struct KeysOptions: ParsableArguments, Sendable {
+    @Option(name: .customLong(Settings.keys.flag), help: Settings.keys.help)
+    var folderFlag: String?
+
+    public init() {}
+
+    /// Call first in `run()`, before any thread starts (setenv is not thread-safe).
+    public func apply() {
+        if let folderFlag { setenv(Settings.keys.environment, folderFlag, 1) }
     }
 }

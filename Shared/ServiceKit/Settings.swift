@@ -78,6 +78,9 @@ public enum Settings {
     public static let keys = Setting(
         flag: "keys", environment: "BMCP_KEYS", defaultValue: "<data>/keys",
         summary: "folder of the bus's CURVE keys (server.key/.pub, client.key/.pub, authorized_clients), needed by every tcp:// endpoint; `bmcp keys` makes them")
+    public static let makeKeys = Setting(
+        flag: "make-keys", environment: "BMCP_MAKE_KEYS", defaultValue: "0",
+        summary: "1: make missing CURVE keys in the keys folder at start (containers sharing one volume; elsewhere run `bmcp keys`)")
     public static let addonTokenFile = Setting(
         flag: "addon-token-file", environment: "BMCP_ADDON_TOKEN_FILE", defaultValue: defaultConfigDirectory() + "/addon.token",
         summary: "file holding the addon token when none is given (the GUI addon creates it); the bridge reads it to attach to your own Blender")

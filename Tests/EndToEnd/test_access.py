@@ -318,7 +318,8 @@ def test_a_program_squatting_the_addon_port_learns_nothing(system, reply):
     squatter = SquattingAddon(reply)
     token = system.env["BMCP_ADDON_TOKEN"]
     bridge = Process(f"bridge-squatted-{reply}", [str(system.bin / "blender-bridge"), "--name", f"squatted-{reply}",
-                                                  "--addon-port", str(squatter.port)], system.env, system.logs)
+                                                  "--addon-port", str(squatter.port), "--log-level", "debug"],
+                     system.env, system.logs)
     try:
         wait_for(lambda: squatter.connections >= 2, 30, "the bridge to try the squatter twice")
         text = bridge.text()
@@ -327,6 +328,7 @@ def test_a_program_squatting_the_addon_port_learns_nothing(system, reply):
         assert token.encode() not in sent and b'"token"' not in sent
         assert b'"auth"' not in sent and b'"request"' not in sent  # no proof of ours, no command
         assert f"bridge squatted-{reply} joined" not in system.broker_log()
+        assert token not in text, "the bridge's own log (at debug level) must not carry the token"
     finally:
         bridge.stop()
         squatter.close()

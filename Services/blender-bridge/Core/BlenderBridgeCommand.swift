@@ -11,6 +11,7 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var heartbeat: HeartbeatOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var keys: KeysOptions
 
     @Option(name: .customLong(Settings.addonHost.flag), help: Settings.addonHost.help)
     var addonHost: String?
@@ -28,6 +29,7 @@ public struct BlenderBridgeCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
+        keys.apply()
         let logger = try logging.bootstrap(label: "blender-bridge")
         let configuration = BridgeConfiguration(
             name: name ?? "blender-bridge/\(instanceTag())",
@@ -69,8 +71,11 @@ extension BlenderBridgeCommand {
     }
 }
 
-public struct BlenderBridgeService: Service {
+public struct BlenderBridgeService: Service, CustomStringConvertible {
     let configuration: BridgeConfiguration
+
+    /// What swift-service-lifecycle logs: never the configuration, which holds the addon token.
+    public var description: String { "BlenderBridgeService(\(configuration.name))" }
 
     public init(configuration: BridgeConfiguration) {
         self.configuration = configuration

@@ -11,6 +11,7 @@ struct CallCommand: AsyncParsableCommand {
         abstract: "Send an op (e.g. scene.info) through the session-broker and print the answer.")
 
     @OptionGroup var broker: BrokerOptions
+    @OptionGroup var keys: KeysOptions
     @Argument(help: "The op, e.g. scene.info, object.info, code.execute, broker.health")
     var op: String
     @Option(help: "Params as a JSON object")
@@ -23,6 +24,7 @@ struct CallCommand: AsyncParsableCommand {
     var timeout: Double = 30
 
     func run() async throws {
+        keys.apply()
         let parsed: JSONValue
         do {
             parsed = try JSONParser.parse(Array(params.utf8))

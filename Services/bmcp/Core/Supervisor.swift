@@ -30,9 +30,13 @@ struct SupervisorPlan: Sendable {
 /// Starts N headless Blenders with the addon and the services (session-broker, log-writer,
 /// prompt-service, M blender-bridges sharing the Blenders), restarts any that die with
 /// backoff, keeps pid files and logs under BMCP_DATA, and stops everything on SIGTERM/SIGINT.
-struct Supervisor: Service {
+struct Supervisor: Service, CustomStringConvertible {
     let plan: SupervisorPlan
     let logger: Logger
+
+    /// What swift-service-lifecycle logs for this service: never the plan, whose environment
+    /// carries the secrets (its debug log printed them before).
+    var description: String { "Supervisor(\(plan.blenders) Blenders, \(plan.attached.count) attached, data \(plan.run.data.path))" }
 
     func run() async throws {
         try plan.run.create()

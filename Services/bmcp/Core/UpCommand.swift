@@ -12,6 +12,7 @@ struct UpCommand: AsyncParsableCommand {
     @OptionGroup var events: EventBusOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var keys: KeysOptions
     @Option(name: .customLong(Settings.addonHost.flag), help: Settings.addonHost.help)
     var addonHost: String?
     @Option(name: .customLong(Settings.addonPort.flag), help: "First addon port; Blender i listens on port + i (env BMCP_ADDON_PORT; default 9876)")
@@ -43,6 +44,7 @@ struct UpCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        keys.apply()
         let logger = try logging.bootstrap(label: "bmcp")
         let binaries = Installation.binaries
         let rawPort = Settings.addonPort.resolve(addonPort)
@@ -72,6 +74,17 @@ struct UpCommand: AsyncParsableCommand {
         // Written out so the printed client snippet names every endpoint the services use.
         environment["BMCP_PROMPTS"] = Settings.prompts.resolve(nil)
         environment["BMCP_LOGS"] = Settings.logs.resolve(nil)
+        // Any tcp:// endpoint uses CURVE: the first `bmcp up` that needs keys makes them.
+        let endpointKeys = ["BMCP_BROKER_CLIENTS", "BMCP_BROKER_WORKERS", "BMCP_EVENTS_IN", "BMCP_EVENTS_OUT", "BMCP_PROMPTS", "BMCP_LOGS"]
+        if endpointKeys.contains(where: { environment[$0]?.hasPrefix("tcp://") == true }) {
+            let folder = Settings.keysDirectory()
+            do {
+                for path in try BusKeys(directory: folder).createMissing() { logger.notice("made \(path)") }
+            } catch {
+                throw ValidationError("tcp:// endpoints need CURVE keys: \(error)")
+            }
+            environment["BMCP_KEYS"] = folder
+        }
         let plan = SupervisorPlan(
             binaries: binaries, addonDirectory: try Installation.addonDirectory(override: addon),
             blender: headlessBlenders > 0 ? try BlenderLocator.executable(override: blender) : nil,
@@ -86,7 +99,7 @@ struct UpCommand: AsyncParsableCommand {
 /// with the GUI addon through its token file, so attaching needs nothing typed) and the HTTP
 /// token. They reach children through the environment, which only this user can read, never
 /// through a command line, which `ps` shows everyone.
-struct Secrets: Sendable {
+struct Secrets: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     let addonToken: String
     let httpTokenFile: String
     let httpToken: String
@@ -100,6 +113,11 @@ struct Secrets: Sendable {
             throw ValidationError("secrets: \(error)")
         }
     }
+
+    // Interpolation, debug printing and reflection show where the secrets are, never them.
+    var description: String { "Secrets(HTTP token in \(httpTokenFile), addon token: set)" }
+    var debugDescription: String { description }
+    var customMirror: Mirror { Mirror(self, children: ["httpTokenFile": httpTokenFile]) }
 }
 
 /// Where this installation's pieces are: the binaries beside `bmcp`, the addon in the checkout.

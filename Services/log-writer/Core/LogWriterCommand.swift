@@ -12,12 +12,14 @@ public struct LogWriterCommand: AsyncParsableCommand {
     @OptionGroup var broker: BrokerOptions
     @OptionGroup var data: DataOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var keys: KeysOptions
     @Option(name: .customLong(Settings.logs.flag), help: Settings.logs.help)
     var queries: String?
 
     public init() {}
 
     public func run() async throws {
+        keys.apply()
         let logger = try logging.bootstrap(label: "log-writer")
         let configuration = LogWriterConfiguration(
             eventsOutEndpoint: events.output, eventsInEndpoint: events.input, brokerEndpoint: broker.clients,

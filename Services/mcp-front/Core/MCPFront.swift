@@ -8,7 +8,10 @@ import ServiceLifecycle
 /// The MCP server: tools become broker requests, answers become tool results. Over stdio it
 /// serves the one client that started it; with `http` set it serves Streamable HTTP at `/mcp`
 /// (one MCP server per MCP session), the HTTP API and the dashboard instead.
-public struct MCPFront: Service {
+public struct MCPFront: Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs: never the configuration, which holds the HTTP token.
+    public var description: String { "MCPFront(\(configuration.http.map { "http \($0.host):\($0.port)" } ?? "stdio"))" }
+
     public struct Configuration: Sendable {
         public var brokerEndpoint: String
         public var logsEndpoint: String

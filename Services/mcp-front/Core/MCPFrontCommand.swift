@@ -15,6 +15,7 @@ public struct MCPFrontCommand: AsyncParsableCommand {
     @Option(name: .customLong(Settings.prompts.flag), help: Settings.prompts.help)
     var prompts: String?
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var keys: KeysOptions
     @Option(name: .customLong(Settings.requestTimeout.flag), help: Settings.requestTimeout.help)
     var requestTimeout: String?
     @Option(help: "Session to work in from the start: attached, or created with this id (default: a new session on first use)")
@@ -39,6 +40,7 @@ public struct MCPFrontCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
+        keys.apply()
         let logger = try logging.bootstrap(label: "mcp-front")
         let configuration = MCPFront.Configuration(
             brokerEndpoint: broker.clients, logsEndpoint: Settings.logs.resolve(logs),

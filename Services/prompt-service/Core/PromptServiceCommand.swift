@@ -11,6 +11,7 @@ public struct PromptServiceCommand: AsyncParsableCommand {
         abstract: "Serves the architecture prompt dictionary (building types, styles, elements, rooms) to mcp-front.")
 
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var keys: KeysOptions
     @OptionGroup var events: EventBusOptions
     @Option(name: .customLong(Settings.prompts.flag), help: Settings.prompts.help)
     var endpoint: String?
@@ -20,6 +21,7 @@ public struct PromptServiceCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
+        keys.apply()
         let logger = try logging.bootstrap(label: "prompt-service")
         // An invalid dictionary stops the service at start, with the fault named (PromptServer).
         let directory = try dictionary.map { URL(fileURLWithPath: $0) } ?? PromptDictionary.bundledDirectory()

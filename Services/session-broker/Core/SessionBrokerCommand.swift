@@ -13,16 +13,24 @@ public struct SessionBrokerCommand: AsyncParsableCommand {
     @OptionGroup var events: EventBusOptions
     @OptionGroup var heartbeat: HeartbeatOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var keys: KeysOptions
     @OptionGroup var data: DataOptions
     @Option(name: .customLong(Settings.sessionIdle.flag), help: Settings.sessionIdle.help)
     var sessionIdle: String?
     @Option(name: .customLong(Settings.sessionLease.flag), help: Settings.sessionLease.help)
     var sessionLease: String?
+    @Option(name: .customLong(Settings.makeKeys.flag), help: Settings.makeKeys.help)
+    var makeKeys: String?
 
     public init() {}
 
     public func run() async throws {
+        keys.apply()
         let logger = try logging.bootstrap(label: "session-broker")
+        if Settings.makeKeys.resolve(makeKeys) == "1" {
+            let folder = Settings.keysDirectory()
+            for path in try BusKeys(directory: folder).createMissing(clientName: "containers") { logger.notice("made \(path)") }
+        }
         let configuration = BrokerConfiguration(
             clientsEndpoint: broker.clients, workersEndpoint: broker.workers,
             eventsInEndpoint: events.input, eventsOutEndpoint: events.output,
