@@ -14,7 +14,9 @@ Where Blender writes the file itself (save_as_mainfile, render, exporters),
 import contextlib
 import os
 import secrets
+import shutil
 import stat
+import tempfile
 import threading
 
 FOLDER_MODE = 0o700
@@ -50,9 +52,11 @@ def make_private_dirs(path):
 
 
 def temporary_name(final_path):
-    """A fresh `.<name>.<random>.tmp` next to `final_path`."""
+    """A fresh hidden `.<stem>.<random>.tmp<ext>` next to `final_path`. The extension
+    stays last because some Blender writers (screenshots) append their format's own."""
     folder, name = os.path.split(final_path)
-    return os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+    stem, extension = os.path.splitext(name)
+    return os.path.join(folder, f".{stem}.{secrets.token_hex(8)}.tmp{extension}")
 
 
 def create_private_file(path, data):
@@ -79,23 +83,79 @@ def write_private_file(path, data):
         raise
 
 
-def read_nofollow(path, limit):
-    """(at most `limit` bytes, os.stat_result) of `path`, refusing a symlink (OSError ELOOP).
-
-    The stat describes the file actually read; anything but a regular file is not read.
-    """
+def read_nofollow(path, limit=None):
+    """(the bytes, at most `limit` of them; os.stat_result) of `path`, refusing a
+    symlink (OSError ELOOP). The stat describes the file actually read; anything but
+    a regular file is not read."""
     descriptor = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
     try:
         info = os.fstat(descriptor)
-        return (os.read(descriptor, limit) if stat.S_ISREG(info.st_mode) else b""), info
+        if not stat.S_ISREG(info.st_mode):
+            return b"", info
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            return stream.read(-1 if limit is None else limit), info
     finally:
         os.close(descriptor)
+
+
+def copy_private_file(source, destination):
+    """Copy `source` (not through a symlink) to `destination` as a 0600 file, atomically."""
+    temporary = temporary_name(destination)
+    try:
+        with open(os.open(source, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC), "rb") as reader:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE)
+            with open(descriptor, "wb") as writer:
+                os.chmod(temporary, FILE_MODE)
+                shutil.copyfileobj(reader, writer)
+        os.replace(temporary, destination)
+    except BaseException:
+        remove_quietly(temporary)
+        raise
 
 
 def publish(temporary, final_path):
     """Make a file Blender wrote at `temporary` private and give it its real name."""
     os.chmod(temporary, FILE_MODE)
     os.replace(temporary, final_path)
+
+
+def blender_writes(final_path, write):
+    """Have `write(path)` (a Blender call) write one file that ends up at `final_path`,
+    0600, or not at all; return what `write` returned.
+
+    Blender writes under a unique temporary name in the same folder (so relative
+    paths inside a .blend stay right), then the file is chmod-ed and renamed.
+    """
+    temporary = temporary_name(final_path)
+    try:
+        with private_umask():
+            result = write(temporary)
+        publish(temporary, final_path)
+        return result
+    finally:
+        remove_quietly(temporary)
+
+
+def blender_writes_with_side_files(final_path, write):
+    """Like blender_writes, for writers that add files named after the main one (OBJ's
+    .mtl, glTF's .bin): `write` gets `final_path`'s own name inside a fresh 0700 folder
+    next to it, so the side files keep their names and references; every file written
+    there is then made 0600 and moved beside `final_path`. Returns the final paths,
+    the main file first (absent if the writer did not write it)."""
+    folder, main = os.path.split(final_path)
+    staging = tempfile.mkdtemp(prefix=f".{main}.", suffix=".tmp", dir=folder)
+    try:
+        with private_umask():
+            write(os.path.join(staging, main))
+        moved = []
+        for name in sorted(os.listdir(staging), key=lambda name: (name != main, name)):
+            source = os.path.join(staging, name)
+            if os.path.isfile(source) and not os.path.islink(source):
+                publish(source, os.path.join(folder, name))
+                moved.append(os.path.join(folder, name))
+        return moved
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextlib.contextmanager

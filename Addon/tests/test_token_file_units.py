@@ -131,4 +131,4 @@ def test_write_private_file_replaces_a_symlink_instead_of_writing_through_it(tmp
 def test_temporary_names_are_unique_and_hidden(tmp_path):
     names = {private_files.temporary_name(str(tmp_path / "x.blend")) for _ in range(10)}
     assert len(names) == 10
-    assert all(re.fullmatch(r"\.x\.blend\.[0-9a-f]{16}\.tmp", os.path.basename(name)) for name in names)
+    assert all(re.fullmatch(r"\.x\.[0-9a-f]{16}\.tmp\.blend", os.path.basename(name)) for name in names)
