@@ -12,6 +12,7 @@ Where Blender writes the file itself (save_as_mainfile, render, exporters),
 """
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -46,7 +47,7 @@ def make_private_dirs(path):
             os.mkdir(folder, FOLDER_MODE)
         except FileExistsError:
             if not os.path.isdir(folder):
-                raise
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), folder) from None
             continue  # made by someone else meanwhile: theirs, not ours to chmod
         os.chmod(folder, FOLDER_MODE)
 
@@ -59,28 +60,19 @@ def temporary_name(final_path):
     return os.path.join(folder, f".{stem}.{secrets.token_hex(8)}.tmp{extension}")
 
 
-def create_private_file(path, data):
-    """Write bytes to a new file `path` (never an existing one, never through a symlink)."""
+def _new_private_file(path):
+    """A descriptor of a new 0600 file `path` (never an existing one, never through a symlink)."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE)
-    try:
-        os.chmod(path, FILE_MODE)  # the umask may have taken the owner's bits
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    os.chmod(path, FILE_MODE)  # the umask may have taken the owner's bits
+    return descriptor
 
 
-def write_private_file(path, data):
-    """Replace `path` with `data`, atomically, as a 0600 file."""
-    temporary = temporary_name(path)
-    try:
-        create_private_file(temporary, data)
-        os.replace(temporary, path)
-    except BaseException:
-        remove_quietly(temporary)
-        raise
+def create_private_file(path, data):
+    """Write bytes to a new 0600 file `path`, durably."""
+    with open(_new_private_file(path), "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
 
 
 def read_nofollow(path, limit=None):
@@ -88,14 +80,12 @@ def read_nofollow(path, limit=None):
     symlink (OSError ELOOP). The stat describes the file actually read; anything but
     a regular file is not read."""
     descriptor = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            return b"", info
-        with os.fdopen(os.dup(descriptor), "rb") as stream:
-            return stream.read(-1 if limit is None else limit), info
-    finally:
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):  # a folder cannot even be wrapped in a file object
         os.close(descriptor)
+        return b"", info
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read(-1 if limit is None else limit), info
 
 
 def copy_private_file(source, destination):
@@ -103,9 +93,7 @@ def copy_private_file(source, destination):
     temporary = temporary_name(destination)
     try:
         with open(os.open(source, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC), "rb") as reader:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE)
-            with open(descriptor, "wb") as writer:
-                os.chmod(temporary, FILE_MODE)
+            with open(_new_private_file(temporary), "wb") as writer:
                 shutil.copyfileobj(reader, writer)
         os.replace(temporary, destination)
     except BaseException:
