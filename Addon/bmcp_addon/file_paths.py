@@ -1,4 +1,7 @@
-"""Keeps file.* ops inside one allowed folder (pure Python, unit-tested).
+"""Keeps every path an op reads or writes (file.*, render.preview, render.viewport)
+inside one allowed folder, the files root (pure Python, unit-tested). This holds
+whether or not code execution is on: switching code off must leave no op that
+writes anywhere.
 
 A path is resolved (relative paths against the root, then `..` and symlinks)
 before it is compared, so neither `../../etc` nor a symlink pointing out of
@@ -7,6 +10,7 @@ the root escapes it.
 
 import os
 
+from .private_files import make_private_dirs
 from .registry import OpError
 
 
@@ -21,6 +25,16 @@ def resolve_under_root(path, root, op_name):
             f"{op_name}: '{path}' is outside the allowed folder {root} (set BMCP_FILES_ROOT to change it)",
             root=root,
         )
+    return resolved
+
+
+def writable_under_root(path, root, op_name):
+    """resolve_under_root for a file about to be written: its folder is made (each
+    folder made here 0700, the root too) and it must not name a folder."""
+    resolved = resolve_under_root(path, root, op_name)
+    if os.path.isdir(resolved):
+        raise OpError("bad_params", f"{op_name}: '{path}' is a folder; name the file to write")
+    make_private_dirs(os.path.dirname(resolved))
     return resolved
 
 

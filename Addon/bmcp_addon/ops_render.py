@@ -1,17 +1,22 @@
 """Pictures of the scene: render.image (base64 PNG), render.preview (a file,
-V1's screenshot), render.viewport (the GUI's 3D view)."""
+V1's screenshot), render.viewport (the GUI's 3D view).
+
+Files go under the files root only, like file.*, and are readable by their
+owner only (private_files).
+"""
 
 import base64
 import contextlib
 import os
 import tempfile
 
-import bpy
-
 from . import viewport
+from .file_paths import writable_under_root
 from .ops_common import current_scene, find_object, registry
-from .registry import INTEGER, NAME, STRING, OpError, Param, bad_params, one_of
+from .private_files import blender_writes, private_umask, read_nofollow
+from .registry import INTEGER, NAME, STRING, Param, bad_params, one_of
 from .render_still import FILE_FORMATS, render_to_file
+from .settings import files_root
 
 MAX_IMAGE_SIDE = 2048
 VIEWS = ("front", "top", "right", "iso")
@@ -19,20 +24,15 @@ VIEWS = ("front", "top", "right", "iso")
 
 @contextlib.contextmanager
 def _temporary_file(suffix):
-    """A path for Blender to write to, removed afterwards whatever happens."""
-    handle, path = tempfile.mkstemp(prefix="bmcp-", suffix=suffix)
-    os.close(handle)
-    try:
-        yield path
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
+    """A path for Blender to write to, in a fresh 0700 folder (nobody else can plant or
+    read a file there), removed afterwards whatever happens."""
+    with tempfile.TemporaryDirectory(prefix="bmcp-render-") as folder, private_umask():
+        yield os.path.join(folder, "image" + suffix)
 
 
 def _png_result(path, width, height):
-    with open(path, "rb") as image:
-        data = base64.b64encode(image.read()).decode("ascii")
-    return {"format": "png", "width": width, "height": height, "base64": data}
+    data, _ = read_nofollow(path)
+    return {"format": "png", "width": width, "height": height, "base64": base64.b64encode(data).decode("ascii")}
 
 
 @registry.op(
@@ -67,10 +67,10 @@ def render_image(ctx, width, height, engine, camera, view):
 def render_preview(ctx, filepath, max_size, format):
     """A Workbench render to `filepath` at the scene's aspect ratio (V1's screenshot)."""
     file_format = _file_format("render.preview", format)
-    filepath = _writable_path("render.preview", filepath)
+    filepath = writable_under_root(filepath, files_root(), "render.preview")
     scene = current_scene()
     width, height = _capped_resolution(scene.render, max_size)
-    render_to_file(scene, filepath, width, height, "workbench", file_format)
+    blender_writes(filepath, lambda temporary: render_to_file(scene, temporary, width, height, "workbench", file_format))
     return {"success": True, "width": width, "height": height, "filepath": filepath}
 
 
@@ -95,8 +95,10 @@ def render_viewport(ctx, max_size, filepath, format):
             width, height = viewport.screenshot_view3d(path, max_size)
             return _png_result(path, width, height)
     file_format = _file_format("render.viewport", format)
-    filepath = _writable_path("render.viewport", filepath)
-    width, height = viewport.screenshot_view3d(filepath, max_size, file_format)
+    filepath = writable_under_root(filepath, files_root(), "render.viewport")
+    width, height = blender_writes(
+        filepath, lambda temporary: viewport.screenshot_view3d(temporary, max_size, file_format)
+    )
     return {"format": format.lower(), "width": width, "height": height, "filepath": filepath}
 
 
@@ -106,10 +108,3 @@ def _file_format(op_name, format):
         raise bad_params(op_name, f"format must be one of {', '.join(sorted(FILE_FORMATS))}, got '{format}'")
     return file_format
 
-
-def _writable_path(op_name, filepath):
-    filepath = os.path.abspath(bpy.path.abspath(filepath))
-    directory = os.path.dirname(filepath)
-    if not os.path.isdir(directory):
-        raise OpError("not_found", f"{op_name}: directory '{directory}' does not exist")
-    return filepath

@@ -12,9 +12,12 @@ Where Blender writes the file itself (save_as_mainfile, render, exporters),
 """
 
 import contextlib
+import errno
 import os
 import secrets
+import shutil
 import stat
+import tempfile
 import threading
 
 FOLDER_MODE = 0o700
@@ -44,58 +47,103 @@ def make_private_dirs(path):
             os.mkdir(folder, FOLDER_MODE)
         except FileExistsError:
             if not os.path.isdir(folder):
-                raise
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), folder) from None
             continue  # made by someone else meanwhile: theirs, not ours to chmod
         os.chmod(folder, FOLDER_MODE)
 
 
 def temporary_name(final_path):
-    """A fresh `.<name>.<random>.tmp` next to `final_path`."""
+    """A fresh hidden `.<stem>.<random>.tmp<ext>` next to `final_path`. The extension
+    stays last because some Blender writers (screenshots) append their format's own."""
     folder, name = os.path.split(final_path)
-    return os.path.join(folder, f".{name}.{secrets.token_hex(8)}.tmp")
+    stem, extension = os.path.splitext(name)
+    return os.path.join(folder, f".{stem}.{secrets.token_hex(8)}.tmp{extension}")
+
+
+def _new_private_file(path):
+    """A descriptor of a new 0600 file `path` (never an existing one, never through a symlink)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE)
+    os.chmod(path, FILE_MODE)  # the umask may have taken the owner's bits
+    return descriptor
 
 
 def create_private_file(path, data):
-    """Write bytes to a new file `path` (never an existing one, never through a symlink)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_CLOEXEC, FILE_MODE)
-    try:
-        os.chmod(path, FILE_MODE)  # the umask may have taken the owner's bits
-        view = memoryview(data)
-        while view:
-            view = view[os.write(descriptor, view):]
-        os.fsync(descriptor)
-    finally:
+    """Write bytes to a new 0600 file `path`, durably."""
+    with open(_new_private_file(path), "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def read_nofollow(path, limit=None):
+    """(the bytes, at most `limit` of them; os.stat_result) of `path`, refusing a
+    symlink (OSError ELOOP). The stat describes the file actually read; anything but
+    a regular file is not read."""
+    descriptor = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):  # a folder cannot even be wrapped in a file object
         os.close(descriptor)
+        return b"", info
+    with os.fdopen(descriptor, "rb") as stream:
+        return stream.read(-1 if limit is None else limit), info
 
 
-def write_private_file(path, data):
-    """Replace `path` with `data`, atomically, as a 0600 file."""
-    temporary = temporary_name(path)
+def copy_private_file(source, destination):
+    """Copy `source` (not through a symlink) to `destination` as a 0600 file, atomically."""
+    temporary = temporary_name(destination)
     try:
-        create_private_file(temporary, data)
-        os.replace(temporary, path)
+        with open(os.open(source, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC), "rb") as reader:
+            with open(_new_private_file(temporary), "wb") as writer:
+                shutil.copyfileobj(reader, writer)
+        os.replace(temporary, destination)
     except BaseException:
         remove_quietly(temporary)
         raise
-
-
-def read_nofollow(path, limit):
-    """(at most `limit` bytes, os.stat_result) of `path`, refusing a symlink (OSError ELOOP).
-
-    The stat describes the file actually read; anything but a regular file is not read.
-    """
-    descriptor = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-    try:
-        info = os.fstat(descriptor)
-        return (os.read(descriptor, limit) if stat.S_ISREG(info.st_mode) else b""), info
-    finally:
-        os.close(descriptor)
 
 
 def publish(temporary, final_path):
     """Make a file Blender wrote at `temporary` private and give it its real name."""
     os.chmod(temporary, FILE_MODE)
     os.replace(temporary, final_path)
+
+
+def blender_writes(final_path, write):
+    """Have `write(path)` (a Blender call) write one file that ends up at `final_path`,
+    0600, or not at all; return what `write` returned.
+
+    Blender writes under a unique temporary name in the same folder (so relative
+    paths inside a .blend stay right), then the file is chmod-ed and renamed.
+    """
+    temporary = temporary_name(final_path)
+    try:
+        with private_umask():
+            result = write(temporary)
+        publish(temporary, final_path)
+        return result
+    finally:
+        remove_quietly(temporary)
+
+
+def blender_writes_with_side_files(final_path, write):
+    """Like blender_writes, for writers that add files named after the main one (OBJ's
+    .mtl, glTF's .bin): `write` gets `final_path`'s own name inside a fresh 0700 folder
+    next to it, so the side files keep their names and references; every file written
+    there is then made 0600 and moved beside `final_path`. Returns the final paths,
+    the main file first (absent if the writer did not write it)."""
+    folder, main = os.path.split(final_path)
+    staging = tempfile.mkdtemp(prefix=f".{main}.", suffix=".tmp", dir=folder)
+    try:
+        with private_umask():
+            write(os.path.join(staging, main))
+        moved = []
+        for name in sorted(os.listdir(staging), key=lambda name: (name != main, name)):
+            source = os.path.join(staging, name)
+            if os.path.isfile(source) and not os.path.islink(source):
+                publish(source, os.path.join(folder, name))
+                moved.append(os.path.join(folder, name))
+        return moved
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 @contextlib.contextmanager

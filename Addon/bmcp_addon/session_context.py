@@ -20,10 +20,10 @@ from .protocol import describe_value
 
 SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 CHECKPOINTS = "checkpoints"
+# Blender writes a checkpoint under a hidden unique name first (private_files.temporary_name)
+# and os.replace() then gives it its real name, so no reader sees half a checkpoint under a
+# name it would list: hidden names are never checkpoints.
 CHECKPOINT_SUFFIX = ".blend"
-# Blender writes here first; os.replace() then gives the file its real name,
-# so a reader never sees half a checkpoint under a *.blend name.
-PARTIAL_SUFFIX = ".blend.tmp"
 
 
 class BadSession(ValueError):

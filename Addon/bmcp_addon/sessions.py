@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import bpy
 
 from . import session_context as rules
+from .private_files import blender_writes, copy_private_file, make_private_dirs
 from .registry import OpError
 from .settings import checkpoint_debounce, checkpoint_keep
 
@@ -72,9 +73,9 @@ class SessionManager:
         """Keep a copy of the scene as loaded now (the untouched startup file)."""
         if self._template is not None:
             return
-        self._template_dir = tempfile.mkdtemp(prefix="bmcp-template-")
+        self._template_dir = tempfile.mkdtemp(prefix="bmcp-template-")  # 0700
         path = os.path.join(self._template_dir, "template.blend")
-        bpy.ops.wm.save_as_mainfile(filepath=path, copy=True, compress=False)
+        blender_writes(path, _save_copy)
         self._template = path
         # A GUI Blender may quit without unregistering the add-on.
         atexit.register(self.discard_template)
@@ -90,7 +91,7 @@ class SessionManager:
         # Open a throwaway copy: the loaded file's path is where a plain
         # "save" would write, and that must never be the template itself.
         fresh = os.path.join(self._template_dir, "fresh.blend")
-        shutil.copyfile(self._template, fresh)
+        copy_private_file(self._template, fresh)
         bpy.ops.wm.open_mainfile(filepath=fresh, load_ui=False)
 
     # -- activation ---------------------------------------------------------------
@@ -162,15 +163,12 @@ class SessionManager:
         if resident is None:
             raise OpError("no_session", "no session is resident; send a request with a session context first")
         folder = resident.checkpoint_dir
-        name = rules.checkpoint_name(next(self._counter))
-        final = os.path.join(folder, name)
-        partial = final[: -len(rules.CHECKPOINT_SUFFIX)] + rules.PARTIAL_SUFFIX
+        final = os.path.join(folder, rules.checkpoint_name(next(self._counter)))
         try:
-            os.makedirs(folder, exist_ok=True)
-            bpy.ops.wm.save_as_mainfile(filepath=partial, copy=True, compress=False)
-            os.replace(partial, final)
+            # The session folder too, if the broker has not made it: 0700 like everything here.
+            make_private_dirs(folder)
+            blender_writes(final, _save_copy)
         except (OSError, RuntimeError) as exc:
-            _remove_quietly(partial)
             raise OpError(
                 "checkpoint_failed", f"cannot write a checkpoint of session '{resident.id}' in {folder}: {exc}"
             ) from None
@@ -241,8 +239,6 @@ def _weak(connection):
     return weakref.ref(connection) if connection is not None else None
 
 
-def _remove_quietly(path):
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
+def _save_copy(path):
+    """Write the scene to `path`, leaving the open file's own path (and dirty state) alone."""
+    bpy.ops.wm.save_as_mainfile(filepath=path, copy=True, compress=False)

@@ -213,18 +213,28 @@ def ensure_token_file(path):
     """The token in `path`; a missing file is created (folder 0700, file 0600) holding a
     new random token, so a GUI addon is never without one."""
     if not os.path.lexists(path):
-        folder = os.path.dirname(path)
-        make_private_dirs(folder)
-        # Written whole under a unique name, then linked to the real one: link() never
-        # replaces a file, so of two Blenders starting at once one token wins, and no
-        # reader ever sees a half-written file.
-        temporary = os.path.join(folder, f".addon.token.{secrets.token_hex(8)}.tmp")
         try:
-            create_private_file(temporary, secrets.token_urlsafe(32).encode("ascii"))
-            try:
-                os.link(temporary, path)
-            except FileExistsError:
-                pass  # the other one's token it is
-        finally:
-            remove_quietly(temporary)
+            _create_token_file(path)
+        except OSError as exc:
+            raise SettingsError(
+                f"cannot create token file {path}: {exc.strerror or exc}; set BMCP_ADDON_TOKEN, "
+                "or BMCP_ADDON_TOKEN_FILE to a file you can create"
+            ) from None
     return read_token_file(path, follow_symlinks=False)
+
+
+def _create_token_file(path):
+    folder = os.path.dirname(path)
+    make_private_dirs(folder)
+    # Written whole under a unique name, then linked to the real one: link() never
+    # replaces a file, so of two Blenders starting at once one token wins, and no
+    # reader ever sees a half-written file.
+    temporary = os.path.join(folder, f".addon.token.{secrets.token_hex(8)}.tmp")
+    try:
+        create_private_file(temporary, secrets.token_urlsafe(32).encode("ascii"))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # the other one's token it is
+    finally:
+        remove_quietly(temporary)

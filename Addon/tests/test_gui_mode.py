@@ -18,8 +18,14 @@ def config_home(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def gui_addon(launch_blender, config_home):
-    env = clean_env(BMCP_ADDON_PORT="0", BMCP_ADDON_HOST="127.0.0.1", XDG_CONFIG_HOME=str(config_home))
+def files_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("gui-files")
+
+
+@pytest.fixture(scope="module")
+def gui_addon(launch_blender, config_home, files_root):
+    env = clean_env(BMCP_ADDON_PORT="0", BMCP_ADDON_HOST="127.0.0.1", XDG_CONFIG_HOME=str(config_home),
+                    BMCP_FILES_ROOT=str(files_root))
     blender = launch_blender(gui_command(), env)
     yield blender
     blender.stop()
@@ -127,6 +133,20 @@ def test_many_sequential_and_concurrent_requests(gui_addon, gui_token):
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_viewport_screenshot_is_private_and_stays_under_the_files_root(client, files_root, tmp_path):
+    result = client.call("render.viewport", {"filepath": "shots/view.png", "max_size": 64})
+    path = files_root / "shots" / "view.png"
+    assert result["filepath"] == str(path) and max(result["width"], result["height"]) <= 64
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert os.listdir(path.parent) == ["view.png"]  # no temporary left behind
+    (files_root / "out").symlink_to(tmp_path)
+    for escape in ("../view.png", str(tmp_path / "view.png"), "out/view.png"):
+        error = client.request("render.viewport", {"filepath": escape})["error"]
+        assert error["code"] == "path_not_allowed", error
+    assert os.listdir(tmp_path) == []
 
 
 def wait_for_output(blender, text):

@@ -225,8 +225,16 @@ def test_history_is_not_available_headless(client, op, params):
 # -- V1 screenshot keeps working through render.preview -------------------------------
 
 
-def test_v1_screenshot_headless(addon, tmp_path):
+def test_v1_screenshot_headless(addon, files_root):
     with V1Client(addon.address) as v1:
-        reply = v1.command("get_viewport_screenshot", {"max_size": 100, "filepath": str(tmp_path / "v.png"), "format": "png"})
+        reply = v1.command("get_viewport_screenshot", {"max_size": 100, "filepath": str(files_root / "v.png"), "format": "png"})
     assert reply["status"] == "success", reply
-    assert png_size((tmp_path / "v.png").read_bytes()) == (100, 56)
+    assert png_size((files_root / "v.png").read_bytes()) == (100, 56)
+
+
+def test_v1_screenshot_outside_the_files_root_is_refused(addon, files_root, tmp_path):
+    with V1Client(addon.address) as v1:
+        reply = v1.command("get_viewport_screenshot", {"max_size": 100, "filepath": str(tmp_path / "v.png")})
+    assert reply["status"] == "error"
+    assert f"is outside the allowed folder {files_root} (set BMCP_FILES_ROOT to change it)" in reply["message"]
+    assert not (tmp_path / "v.png").exists()

@@ -5,14 +5,21 @@ import struct
 
 import pytest
 
-from conftest import headless_command
+from conftest import clean_env, headless_command
 from wire_clients import ConnectionClosed, FramedClient, V1Client
 
 
 @pytest.fixture(scope="module")
-def addon(launch_blender):
+def files_root(tmp_path_factory):
+    """Where screenshots may be written (like every file an op writes)."""
+    return tmp_path_factory.mktemp("v1-files")
+
+
+@pytest.fixture(scope="module")
+def addon(launch_blender, files_root):
     """V1 is off by default; these tests are about what it does once enabled (by the flag)."""
-    blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0", "--allow-v1"))
+    env = clean_env(BMCP_FILES_ROOT=str(files_root))
+    blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0", "--allow-v1"), env)
     yield blender
     blender.stop()
 
@@ -123,8 +130,8 @@ def test_v1_and_v2_clients_side_by_side(addon):
         assert new.call("scene.info")["object_count"] == 3
 
 
-def test_screenshot_with_scene_camera(v1, tmp_path):
-    target = tmp_path / "shot.png"
+def test_screenshot_with_scene_camera(v1, files_root):
+    target = files_root / "shot.png"
     code = "r = bpy.context.scene.render\nprint(r.engine, r.resolution_x, r.resolution_y, r.filepath, r.image_settings.file_format)"
     settings_before = v1.command("execute_code", {"code": code})["result"]["result"]
     reply = v1.command("get_viewport_screenshot", {"max_size": 320, "filepath": str(target), "format": "png"})
@@ -138,8 +145,8 @@ def test_screenshot_with_scene_camera(v1, tmp_path):
     assert v1.command("execute_code", {"code": code})["result"]["result"] == settings_before
 
 
-def test_screenshot_without_camera_adds_and_removes_one(v1, tmp_path):
-    target = tmp_path / "nocam.jpg"
+def test_screenshot_without_camera_adds_and_removes_one(v1, files_root):
+    target = files_root / "nocam.jpg"
     remove = "cam = bpy.data.objects['Camera']\nbpy.context.scene.camera = None\ncam.name = 'SavedCamera'\nbpy.context.scene.collection.children[0].objects.unlink(cam)"
     restore = "cam = bpy.data.objects['SavedCamera']\ncam.name = 'Camera'\nbpy.context.scene.collection.children[0].objects.link(cam)\nbpy.context.scene.camera = cam"
     assert v1.command("execute_code", {"code": remove})["status"] == "success"

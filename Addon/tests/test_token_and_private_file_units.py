@@ -1,4 +1,4 @@
-"""Unit tests of the token file rules in settings.py and the helpers of private_files.py."""
+"""Unit tests of the token file rules in settings.py and of private_files.py (no Blender needed)."""
 
 import os
 import re
@@ -64,6 +64,13 @@ def test_ensure_token_file_does_not_follow_a_planted_symlink(tmp_path):
         ensure_token_file(str(tmp_path / "addon.token"))
 
 
+def test_a_token_file_that_cannot_be_made_is_a_settings_error(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(SettingsError, match=r"cannot create token file .*: Not a directory; set BMCP_ADDON_TOKEN"):
+        ensure_token_file(str(blocker / "bmcp" / "addon.token"))
+
+
 def test_read_token_file_refusals(tmp_path):
     path = tmp_path / "t"
     path.write_text("tok\n")
@@ -117,18 +124,70 @@ def test_make_private_dirs_sets_0700_whatever_the_umask(tmp_path):
         assert mode_of(tmp_path / folder) == 0o700
 
 
-def test_write_private_file_replaces_a_symlink_instead_of_writing_through_it(tmp_path):
+def fake_blender_write(path):
+    """What Blender does when it saves: write `path@`, then rename it onto `path`."""
+    with open(path + "@", "w") as stream:
+        stream.write("new")
+    os.replace(path + "@", path)
+    return "done"
+
+
+def test_blender_writes_replaces_a_planted_symlink_instead_of_writing_through_it(tmp_path):
     victim = tmp_path / "victim"
     victim.write_text("keep")
-    (tmp_path / "out").symlink_to(victim)
-    private_files.write_private_file(str(tmp_path / "out"), b"new")
+    (tmp_path / "out.blend").symlink_to(victim)
+    previous = os.umask(0)
+    try:
+        assert private_files.blender_writes(str(tmp_path / "out.blend"), fake_blender_write) == "done"
+    finally:
+        os.umask(previous)
     assert victim.read_text() == "keep"
-    assert not (tmp_path / "out").is_symlink() and (tmp_path / "out").read_bytes() == b"new"
-    assert mode_of(tmp_path / "out") == 0o600
-    assert sorted(os.listdir(tmp_path)) == ["out", "victim"]
+    out = tmp_path / "out.blend"
+    assert not out.is_symlink() and out.read_text() == "new"
+    assert mode_of(out) == 0o600
+    assert sorted(os.listdir(tmp_path)) == ["out.blend", "victim"]
+
+
+def test_blender_writes_leaves_nothing_when_the_write_fails(tmp_path):
+    def failing(path):
+        fake_blender_write(path)
+        raise RuntimeError("Blender said no")
+
+    with pytest.raises(RuntimeError):
+        private_files.blender_writes(str(tmp_path / "x.png"), failing)
+    assert os.listdir(tmp_path) == []
+
+
+def test_side_files_keep_their_names_and_are_private(tmp_path):
+    def exporter(path):
+        stem = os.path.splitext(path)[0]
+        with open(path, "w") as main, open(stem + ".mtl", "w") as side:
+            main.write(f"mtllib {os.path.basename(stem)}.mtl\n")
+            side.write("newmtl x\n")
+
+    previous = os.umask(0)
+    try:
+        written = private_files.blender_writes_with_side_files(str(tmp_path / "m.obj"), exporter)
+    finally:
+        os.umask(previous)
+    assert written == [str(tmp_path / "m.obj"), str(tmp_path / "m.mtl")]
+    assert (tmp_path / "m.obj").read_text() == "mtllib m.mtl\n"
+    assert [mode_of(path) for path in written] == [0o600, 0o600]
+    assert sorted(os.listdir(tmp_path)) == ["m.mtl", "m.obj"]  # the staging folder is gone
+
+
+def test_copy_private_file(tmp_path):
+    (tmp_path / "a").write_text("blend")
+    (tmp_path / "a").chmod(0o644)
+    private_files.copy_private_file(str(tmp_path / "a"), str(tmp_path / "b"))
+    assert (tmp_path / "b").read_text() == "blend" and mode_of(tmp_path / "b") == 0o600
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    with pytest.raises(OSError):
+        private_files.copy_private_file(str(tmp_path / "link"), str(tmp_path / "c"))
+    assert not (tmp_path / "c").exists()
 
 
 def test_temporary_names_are_unique_and_hidden(tmp_path):
     names = {private_files.temporary_name(str(tmp_path / "x.blend")) for _ in range(10)}
     assert len(names) == 10
-    assert all(re.fullmatch(r"\.x\.blend\.[0-9a-f]{16}\.tmp", os.path.basename(name)) for name in names)
+    assert all(re.fullmatch(r"\.x\.[0-9a-f]{16}\.tmp\.blend", os.path.basename(name)) for name in names)
