@@ -82,7 +82,7 @@ let package = Package(
         // MARK: Benchmarks (driven by Tests/Benchmarks/run.py)
         .executableTarget(
             name: "broker-throughput", dependencies: ["SessionBrokerCore"], path: "Tests/Benchmarks/BrokerThroughput"),
-        .executableTarget(name: "mcp-latency", dependencies: ["BusMessages"], path: "Tests/Benchmarks/MCPLatency"),
+        .executableTarget(name: "mcp-latency", dependencies: ["BusMessages", "ServiceKit"], path: "Tests/Benchmarks/MCPLatency"),
 
         // MARK: Tests
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ", "ServiceKit"]),

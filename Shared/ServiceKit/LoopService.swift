@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -22,6 +23,9 @@ extension SocketLoop {
 /// Runs one or more services until SIGTERM or SIGINT, the way every executable here does.
 public enum ServiceRunner {
     public static func run(_ services: [any Service], logger: Logger) async throws {
+        // Whatever a service (or a Blender `bmcp up` starts) creates is this user's alone:
+        // folders 0700, files 0600, unless a caller asks for more on purpose.
+        umask(0o077)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint],

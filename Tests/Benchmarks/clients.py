@@ -15,7 +15,7 @@ from report import REPO
 
 sys.path.insert(0, str(REPO / "Tests" / "EndToEnd"))
 sys.path.insert(0, str(REPO / "Addon" / "tests"))
-from system import System  # noqa: E402
+from system import ADDON_TOKENS, System  # noqa: E402
 from wire_clients import FramedClient  # noqa: E402
 
 __all__ = ["System", "FramedClient", "start_system", "addon_client", "bmcp_call", "bmcp_repeat", "mcp_client",
@@ -43,7 +43,7 @@ def start_system(blenders: int = 1, bridges: int = 1, gui: bool = False) -> Syst
 
 def addon_client(port: int) -> FramedClient:
     client = FramedClient(("127.0.0.1", port))
-    hello = client.hello(client="bench")
+    hello = client.hello(token=ADDON_TOKENS.get(port), client="bench")  # answers the addon's challenge, as a bridge does
     assert hello.get("type") == "hello", hello
     return client
 

@@ -172,14 +172,16 @@ def catch_up(system: System, commands: int) -> dict:
 # -- part 2: log-writer alone ------------------------------------------------------------------
 
 class SyntheticBroker:
-    """Publishes command records shaped like session-broker's, under a source of its own."""
+    """Publishes command records shaped like session-broker's, under a source of its own, on a
+    PUB of its own that a log-writer of its own subscribes to: the broker's proxy drops events
+    that claim the broker's name from anyone else (docs/SECURITY.md), so none go through it."""
 
-    def __init__(self, system: System):
+    def __init__(self, endpoint: str):
         self.source = f"session-broker/bench{uuid.uuid4().hex[:4]}"
         self.socket = zmq.Context.instance().socket(zmq.PUB)
         self.socket.setsockopt(zmq.SNDHWM, 0)  # queue here rather than drop: a gap is unrecoverable
         self.socket.setsockopt(zmq.LINGER, 0)
-        self.socket.connect(system.env["BMCP_EVENTS_IN"])
+        self.socket.bind(endpoint)
         self.seq = 0
         self.sent_at: dict[str, float] = {}
 
@@ -207,9 +209,17 @@ class SyntheticBroker:
 
 def log_writer_alone(system: System, events: int, paced_rate: int, paced_seconds: float) -> dict:
     sessions = [f"s-bench-syn-{n:02d}" for n in range(SESSIONS)]
-    tailer = Tailer(system.data / "sessions", sessions)
+    data = system.root / "alone-data"
+    endpoint = f"ipc://{system.root}/synthetic-events.sock"
+    broker = SyntheticBroker(endpoint)
+    from system import Process
+    alone = Process("log-writer-alone", [str(system.bin / "log-writer")],
+                    {**system.env, "BMCP_EVENTS_OUT": endpoint, "BMCP_DATA": str(data),
+                     "BMCP_LOGS": f"ipc://{system.root}/logs-alone.sock"}, system.logs)
+    system.processes["log-writer-alone"] = alone
+    alone.wait_for_line("log-writer writing to", timeout=30)
+    tailer = Tailer(data / "sessions", sessions)
     tailer.start()
-    broker = SyntheticBroker(system)
     # Subscriptions reach a new publisher asynchronously: repeat seq 1 until it is written
     # (log-writer drops the repeats as duplicates).
     deadline = time.monotonic() + 10
@@ -219,7 +229,7 @@ def log_writer_alone(system: System, events: int, paced_rate: int, paced_seconds
         broker.publish(sessions[0], "warm-0")
         time.sleep(0.05)
 
-    writer = system.processes["log-writer"].popen.pid
+    writer = alone.popen.pid
     # Flat out: everything at once; log-writer's SUB queue takes what it cannot write yet.
     cpu_before = cpu_seconds(writer)
     ids = [f"flat-{n}" for n in range(events)]
@@ -245,7 +255,7 @@ def log_writer_alone(system: System, events: int, paced_rate: int, paced_seconds
     wait_for(lambda: all(i in tailer.seen for i in paced), 30, "every paced event to be written")
     tailer.stop()
     broker.close()
-    gaps = system.data / "log-writer" / "gaps.log"
+    gaps = data / "log-writer" / "gaps.log"
     assert not gaps.exists(), gaps.read_text()
     return {"events": events, "published_s": published, "written_s": written, "cpu": cpu,
             "flat_lag": percentiles_ms([tailer.seen[i] - broker.sent_at[i] for i in ids]),

@@ -33,6 +33,10 @@ def blender_executable() -> str:
 
 SERVICES = ["session-broker", "log-writer", "prompt-service", "blender-bridge"]
 
+# The addon token of every Blender a System started, by addon port, for clients that talk to
+# the addon directly and must answer its challenge as a bridge does.
+ADDON_TOKENS: dict[int, str] = {}
+
 
 def wait_for(predicate, timeout: float, what: str, interval: float = 0.02):
     deadline = time.monotonic() + timeout
@@ -151,6 +155,7 @@ class System:
         ready = blender.wait_for_line("BMCP_ADDON_READY")
         port = int(ready.split()[1].rsplit(":", 1)[1])
         self.blenders.append(port)
+        ADDON_TOKENS[port] = self.env["BMCP_ADDON_TOKEN"]
         if index == 0:
             self.addon_port = port
         return port

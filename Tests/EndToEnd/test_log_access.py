@@ -117,7 +117,7 @@ async def test_session_files_are_mcp_resources_with_updates(system):
         design = await eventually(design_with_slab, "design.md naming the slab")
         assert design.startswith("# log access study\n")
         assert f"| {slab_name} | mesh | 4.00 × 3.00 × 0.15 |" in design and "## Overall dimensions" in design
-        assert f"create_slab: depth 3, origin [0, 0], thickness 0.15, width 4 | created {slab_name} |" in design
+        assert f"create_slab: depth 3, origin \\[0, 0\\], thickness 0.15, width 4 | created {slab_name} |" in design
 
         # The tool, for clients without resources: the latest command(s) as JSON lines.
         tail = (await ok(client, "get_session_log", {"session_id": session, "tail": 1})).strip().splitlines()

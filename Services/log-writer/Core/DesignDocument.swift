@@ -17,7 +17,7 @@ struct DesignDocument {
     var hasRender: Bool
 
     func render() -> String {
-        var out = "# \(name)\n\n"
+        var out = "# \(escape(name))\n\n"
         out += "_Session `\(sessionID)` · \(totalSteps) command\(totalSteps == 1 ? "" : "s") · updated \(Timestamp.now())_\n\n"
         out += "## Purpose\n\n\(purpose())\n\n"
         out += overallSize()
@@ -31,7 +31,7 @@ struct DesignDocument {
     private func purpose() -> String {
         guard let first = firstStep else { return "Nothing has been built yet." }
         let tool = first["tool"]?.stringValue ?? first["op"]?.stringValue ?? "a command"
-        return "Started as “\(name)” with \(tool)\(summary(first["params"]).map { " (\($0))" } ?? "")."
+        return "Started as “\(escape(name))” with \(escape(tool))\(summary(first["params"]).map { " (\(escape($0)))" } ?? "")."
     }
 
     private var objectList: [JSONValue] { scene?["objects"]?.arrayValue ?? [] }
@@ -57,12 +57,12 @@ struct DesignDocument {
         var out = "## Objects\n\n"
         let grouped = Dictionary(grouping: objectList) { $0["collection"]?.stringValue ?? "Scene Collection" }
         for collection in grouped.keys.sorted() {
-            out += "### \(collection)\n\n| Object | Type | Size W × D × H (m) | Location (m) | Materials |\n|---|---|---|---|---|\n"
+            out += "### \(escape(collection))\n\n| Object | Type | Size W × D × H (m) | Location (m) | Materials |\n|---|---|---|---|---|\n"
             for object in grouped[collection]!.sorted(by: { ($0["name"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "") }) {
                 let size = vector(object["dimensions"]).map { $0.map(metres).joined(separator: " × ") } ?? "–"
                 let location = vector(object["location"]).map(coordinates) ?? "–"
                 let materials = object["materials"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
-                out += "| \(object["name"]?.stringValue ?? "?") | \(object["type"]?.stringValue?.lowercased() ?? "?") | \(size) | \(location) | \(materials.isEmpty ? "–" : materials) |\n"
+                out += "| \(escape(object["name"]?.stringValue ?? "?")) | \(escape(object["type"]?.stringValue?.lowercased() ?? "?")) | \(size) | \(location) | \(materials.isEmpty ? "–" : escape(materials)) |\n"
             }
             out += "\n"
         }
@@ -76,7 +76,7 @@ struct DesignDocument {
             let color = vector(material["base_color"]).map { rgb in
                 String(format: "#%02X%02X%02X", Int((rgb[0] * 255).rounded()), Int((rgb[1] * 255).rounded()), Int((rgb[2] * 255).rounded()))
             }
-            out += "- **\(material["name"]?.stringValue ?? "?")**\(color.map { " — base colour \($0)" } ?? "")\n"
+            out += "- **\(escape(material["name"]?.stringValue ?? "?"))**\(color.map { " — base colour \($0)" } ?? "")\n"
         }
         return out + "\n"
     }
@@ -122,5 +122,17 @@ struct DesignDocument {
 
     private func metres(_ value: Double) -> String { String(format: "%.2f", value) }
     private func coordinates(_ value: [Double]) -> String { "(" + value.prefix(3).map(metres).joined(separator: ", ") + ")" }
-    private func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+    /// Every name in the document comes from the scene (chosen by the assistant, or by a file it
+    /// opened), so it is text, never markup: the punctuation of links, images, HTML, code and
+    /// table cells is backslash-escaped and line breaks become spaces. (Emphasis characters
+    /// stay: at worst a name shows in italics.)
+    private func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character.isNewline { out.append(" "); continue }
+            if "\\`[]()<>|!".contains(character) { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
 }

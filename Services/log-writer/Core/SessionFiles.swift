@@ -144,7 +144,7 @@ final class SessionFiles {
             let folder = try folder(session)
             try makeFolder(folder)
             let path = folder.appendingPathComponent(name).path
-            descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+            descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard descriptor >= 0 else { throw FileError(path: path, code: errno) }
             // A line cut short by a crash (not removed at start-up, the disk was read-only
             // then) goes before anything is appended after it.
@@ -173,8 +173,9 @@ final class SessionFiles {
     /// Whole-file replacement that is never seen half-written: a temporary file, then rename.
     private func write(_ data: Data, to file: URL) throws {
         try makeFolder(file.deletingLastPathComponent())
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).tmp").path
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // A unique name, created exclusively: two writers (or a planted file or symlink) never meet.
+        let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(RandomID.hex(8)).tmp").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else { throw FileError(path: temporary, code: errno) }
         do {
             try writeAll(descriptor, data, path: { temporary })
@@ -214,7 +215,7 @@ final class SessionFiles {
             next = next.deletingLastPathComponent()
         }
         for path in missing.reversed().map(\.path) {
-            if mkdir(path, 0o755) != 0, errno != EEXIST { throw FileError(path: path, code: errno) }
+            if mkdir(path, 0o700) != 0, errno != EEXIST { throw FileError(path: path, code: errno) }
         }
     }
 

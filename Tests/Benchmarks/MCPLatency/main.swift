@@ -11,6 +11,7 @@
 // alternating, so the bus overhead is a per-call difference taken under the same conditions.
 
 import BusMessages
+import ServiceKit
 import Foundation
 
 #if canImport(Glibc)
@@ -145,7 +146,14 @@ final class AddonConnection {
         guard connected == 0 else { throw Failure(description: "cannot connect to the addon on port \(port): \(String(cString: strerror(errno)))") }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        let hello = try exchange(["type": "hello", "protocol": 2, "client": "mcp-latency"])
+        // The bridge's greeting (AddonHandshake), with the token the system gave its Blenders.
+        let nonce = AddonHandshake.nonce()
+        var hello = try exchange(["type": "hello", "protocol": 2, "client": "mcp-latency", "nonce": .string(nonce)])
+        if hello["type"] == "challenge", let token = ProcessInfo.processInfo.environment["BMCP_ADDON_TOKEN"],
+           let serverNonce = hello["nonce"]?.stringValue, let proof = hello["proof"]?.stringValue,
+           AddonHandshake.verifyAddonProof(proof, token: token, clientNonce: nonce, serverNonce: serverNonce) {
+            hello = try exchange(["type": "auth", "proof": .string(AddonHandshake.bridgeProof(token: token, clientNonce: nonce, serverNonce: serverNonce))])
+        }
         guard hello["type"] == "hello" else { throw Failure(description: "the addon refused hello: \(hello)") }
     }
 

@@ -24,10 +24,12 @@
       })
       .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
       .replace(/\*([^*]+)\*/g, "<em>$1</em>")
-      .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:])/g, "$1<em>$2</em>");
+      .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:])/g, "$1<em>$2</em>")
+      .replace(/\\([\\`\[\]()|!]|&lt;|&gt;)/g, "$1");  // escaped punctuation shows as itself
   }
+  // A cell boundary is a pipe that is not backslash-escaped (design.md escapes names).
   function cells(row) {
-    return row.trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map(function (c) { return c.trim(); });
+    return row.trim().replace(/^\|/, "").replace(/\|$/, "").split(/(?<!\\)\|/).map(function (c) { return c.trim(); });
   }
   function render(source, base) {
     base = base || function (src) { return src; };

@@ -1,5 +1,4 @@
 import BusMessages
-import ServiceKit
 
 /// The addon handshake's proofs (Addon/README.md, "Wire protocol v2"): each side proves it
 /// holds the shared token by an HMAC over both nonces, the addon first. So a program squatting
@@ -10,22 +9,22 @@ import ServiceKit
 /// - addon → bridge: `challenge` with `nonce` SN and `proof` = HMAC(token, "bmcp-addon-proof\n" CN "\n" SN)
 /// - bridge → addon: `auth` with `proof` = HMAC(token, "bmcp-bridge-proof\n" SN "\n" CN)
 /// - addon → bridge: the usual `hello` reply
-enum AddonHandshake {
-    static func nonce() -> String { RandomID.hex(64) }
+public enum AddonHandshake {
+    public static func nonce() -> String { RandomID.hex(64) }
 
-    static func isNonce(_ text: String) -> Bool {
+    public static func isNonce(_ text: String) -> Bool {
         (32...128).contains(text.utf8.count) && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
-    static func addonProof(token: String, clientNonce: String, serverNonce: String) -> String {
+    public static func addonProof(token: String, clientNonce: String, serverNonce: String) -> String {
         MessageAuthentication.hmacHex(key: token, message: "bmcp-addon-proof\n\(clientNonce)\n\(serverNonce)")
     }
 
-    static func bridgeProof(token: String, clientNonce: String, serverNonce: String) -> String {
+    public static func bridgeProof(token: String, clientNonce: String, serverNonce: String) -> String {
         MessageAuthentication.hmacHex(key: token, message: "bmcp-bridge-proof\n\(serverNonce)\n\(clientNonce)")
     }
 
-    static func verifyAddonProof(_ proof: String, token: String, clientNonce: String, serverNonce: String) -> Bool {
+    public static func verifyAddonProof(_ proof: String, token: String, clientNonce: String, serverNonce: String) -> Bool {
         MessageAuthentication.constantTimeEqual(proof, addonProof(token: token, clientNonce: clientNonce, serverNonce: serverNonce))
     }
 }
