@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func droppingTheJournalFromAnEntryOnKeepsWhatCameBefore() throws {
-        let registry = try SessionRegistry(dataDirectory: Self.folder())
+        let data = Self.folder()
+        var registry = try SessionRegistry(dataDirectory: data)
         let session = try registry.create(id: "s-drop", name: nil, owner: nil)
         for seq in 1...6 {
             try registry.appendJournal(JournalEntry(session: session.id, seq: seq, op: "object.create", params: "{}", changed: nil, timestamp: 0))
@@ -38,6 +39,9 @@ import Testing
         registry.dropJournal(of: session.id, seq: 5, from: true)
         registry.dropJournal(of: session.id, seq: 2, from: false)
         #expect(try registry.journal(of: session.id, after: 0).entries.map(\.seq) == [3, 4])
+        // How far it was pruned survives a restart: a scene older than that is never taken for complete.
+        registry = try SessionRegistry(dataDirectory: data)
+        #expect(registry.sessions[session.id]?.journalPruned == 2)
     }
 
     @Test func checkpointNamesCarryTheirJournalNumber() {

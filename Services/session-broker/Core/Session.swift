@@ -32,6 +32,9 @@ public struct Session: Sendable, Equatable {
     /// restarted broker starts above it and never gives a number twice (a command that ran
     /// in Blender but whose answer died with the broker keeps its number in the checkpoints).
     public var journalReserved: Int = 0
+    /// Journal entries up to here were dropped (a newer checkpoint holds them): a scene
+    /// restored from anything older cannot be brought up to date.
+    public var journalPruned: Int = 0
     /// Set when a replay failed: `{seq, op, error, dropped}`; the scene lacks that command
     /// and every one after it.
     public var diverged: JSONValue?

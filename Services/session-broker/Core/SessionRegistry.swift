@@ -68,8 +68,12 @@ final class SessionRegistry {
         }
     }
 
-    /// Drops entries from `seq` on (a replay diverged there) or up to it (a checkpoint holds them).
+    /// Drops entries from `seq` on (a replay diverged there) or up to it (a checkpoint holds
+    /// them; the session remembers how far, so an older scene is never taken for complete).
     func dropJournal(of id: String, seq: Int, from: Bool) {
+        if !from, let session = sessions[id], seq > session.journalPruned {
+            guard (try? update(id) { $0.journalPruned = seq }) != nil else { return }
+        }
         try? store.deleteJournal(of: id, seq: seq, from: from)
     }
 

@@ -48,11 +48,13 @@ extension SessionBroker {
         facts["restored_from"] = result["restored_from"] ?? .null
         facts["journal_seq"] = .int(held)
         if let skipped = result["skipped"], skipped.arrayValue?.isEmpty == false { facts["unreadable_checkpoints"] = skipped }
-        // Entries between the checkpoint and the oldest one kept were pruned: the scene would
-        // silently miss them, so say so instead.
-        if let oldest = journal.oldest, oldest > Int(held) + 1, journal.entries.first?.seq == oldest {
-            let error = diverge(id, seq: Int(held) + 1, op: "(pruned)", dropped: 0,
-                                message: "the journal no longer holds commands \(Int(held) + 1)…\(oldest - 1), which checkpoint \(result["restored_from"]?.stringValue ?? "?") predates")
+        // Entries after the scene found were pruned (a newer checkpoint held them, and it is
+        // gone or unreadable): the scene would silently miss them, so say so instead.
+        let pruned = sessions.sessions[id]?.journalPruned ?? 0
+        if Int(held) < pruned {
+            let found = result["restored_from"]?.stringValue.map { "checkpoint \($0)" } ?? "no readable checkpoint"
+            let error = diverge(id, seq: Int(held) + 1, op: "(pruned)", dropped: journal.entries.count,
+                                message: "only \(found) could be opened, and the journal no longer holds commands \(Int(held) + 1)…\(pruned) it lacks")
             finishRestore(id, .diverged(error))
             return
         }

@@ -53,6 +53,7 @@ final class SessionStore {
         migrator.registerMigration("v2 journal") { db in
             try db.alter(table: "session") { table in
                 table.add(column: "journal_seq", .integer).notNull().defaults(to: 0)
+                table.add(column: "journal_pruned", .integer).notNull().defaults(to: 0)
                 table.add(column: "diverged", .text)
             }
             // One row per acknowledged mutating command, in order (SessionJournal).
@@ -128,15 +129,15 @@ final class SessionStore {
             let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO session
                   (id, name, state, instance, created_at, last_used_at, command_count, latest_checkpoint, owner,
-                   journal_seq, diverged)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   journal_seq, journal_pruned, diverged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for session in sessions {
                 try statement.execute(
                     arguments: [session.id, session.name, session.state.rawValue, session.instance,
                                 session.createdAt.timeIntervalSince1970, session.lastUsedAt.timeIntervalSince1970,
                                 session.commandCount, session.latestCheckpoint, session.owner,
-                                session.journalReserved, session.diverged.map { String(decoding: JSONWriter().bytes($0), as: UTF8.self) }])
+                                session.journalReserved, session.journalPruned, session.diverged.map { String(decoding: JSONWriter().bytes($0), as: UTF8.self) }])
             }
         }
     }
@@ -150,6 +151,7 @@ final class SessionStore {
             lastUsedAt: Date(timeIntervalSince1970: row["last_used_at"] ?? 0),
             commandCount: row["command_count"] ?? 0, latestCheckpoint: row["latest_checkpoint"], owner: row["owner"],
             journalSeq: row["journal_seq"] ?? 0, journalReserved: row["journal_seq"] ?? 0,
+            journalPruned: row["journal_pruned"] ?? 0,
             diverged: (row["diverged"] as String?).flatMap { try? JSONParser.parse(Array($0.utf8)) })
     }
 }
