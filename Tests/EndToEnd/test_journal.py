@@ -253,3 +253,32 @@ def test_a_replay_that_diverges_marks_the_session_and_says_so(slow_checkpoints, 
         assert "Later" in {o["name"] for o in client.call("scene.info", session)["objects"]}
     finally:
         client.close()
+
+
+def test_checkpoints_gone_past_the_kept_journal_are_reported_not_papered_over(system):
+    """The journal keeps what the fifth-newest checkpoint lacks; with every checkpoint gone the
+    scene cannot be rebuilt, and the session says so instead of starting empty in silence."""
+    session = new_session(system, "checkpoints gone")
+    load = Load(system, session, window=1)
+    try:
+        checkpoints = Path(system.data) / "sessions" / session / "checkpoints"
+        for written in range(1, 8):
+            load.run(0.2)
+            wait_for(lambda: len(list(checkpoints.glob("*.blend"))) >= min(written, 5) and load.acknowledged, 30,
+                     f"checkpoint {written}")
+            time.sleep(0.5)
+        _, process = blender_process(system, instance_of(system, session))
+        process.signal(signal.SIGSTOP)
+        for path in checkpoints.glob("*.blend"):
+            path.unlink()
+        process.signal(signal.SIGKILL)
+        process.popen.wait(timeout=10)
+        request_id = load.client.send("scene.info", session)
+        answer = load.client.receive(timeout=120)
+        while answer.get("id") != request_id:
+            answer = load.client.receive(timeout=120)
+        assert answer["kind"] == "error" and answer["error"]["code"] == "session_diverged", answer
+        assert "no longer holds" in answer["error"]["message"], answer["error"]["message"]
+    finally:
+        load.close()
+    replace_blender(system)
