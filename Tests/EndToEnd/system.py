@@ -130,8 +130,12 @@ class System:
         for _ in range(blenders):
             self.start_blender()
         self.start_broker()
+        ready = {"log-writer": "log-writer writing to", "prompt-service": "prompt-service answering on"}
         for name in ("log-writer", "prompt-service"):
             self.processes[name] = Process(name, [str(self.bin / name)], self.env, self.logs)
+        # Up means serving: a SIGTERM before a service's handlers are in place would kill it outright.
+        for name, line in ready.items():
+            self.processes[name].wait_for_line(line, timeout=30)
         for port in self.blenders:
             for _ in range(bridges_per_blender):
                 self.start_bridge(port)
