@@ -8,7 +8,8 @@ unit-tested without Blender.
                 "observe": false}
 
 `observe` marks a read-only look (log-writer's snapshots): it is answered only while the
-session is resident, and never loads it.
+session is resident, and never loads it. `home` marks a GUI Blender's home session: the
+user's own scene (see home_scene.py), never loaded from the template.
 """
 
 import os
@@ -36,6 +37,7 @@ class SessionContext:
     dir: str
     expect_checkpoint: bool = False
     observe: bool = False
+    home: bool = False
 
     @property
     def checkpoint_dir(self):
@@ -52,9 +54,9 @@ def parse_session_context(raw, data_dir=None):
         return None
     if not isinstance(raw, dict):
         raise BadSession(f"'session' must be an object, got {describe_value(raw)}")
-    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint", "observe"})
+    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint", "observe", "home"})
     if unknown:
-        raise BadSession(f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, id, observe)")
+        raise BadSession(f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, home, id, observe)")
     session_id = raw.get("id")
     if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
         raise BadSession(
@@ -87,7 +89,10 @@ def parse_session_context(raw, data_dir=None):
     observe = raw.get("observe", False)
     if not isinstance(observe, bool):
         raise BadSession(f"observe must be a boolean, got {describe_value(observe)}")
-    return SessionContext(session_id, directory, expect, observe)
+    home = raw.get("home", False)
+    if not isinstance(home, bool):
+        raise BadSession(f"home must be a boolean, got {describe_value(home)}")
+    return SessionContext(session_id, directory, expect, observe, home)
 
 
 def checkpoint_name(counter, now=None):
