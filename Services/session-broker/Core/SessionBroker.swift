@@ -145,7 +145,7 @@ public final class SessionBroker {
             answer(route, request.reply(health(), source: source))
             return
         }
-        if handleSessionOp(request, route: route) { return }
+        if handleSessionOp(request, route: route) || handleHomeOp(request, route: route) { return }
         if op == Op.eventsReplay {
             answer(route, replay(request))
             return

@@ -63,6 +63,7 @@ extension SessionBroker {
     private func place(_ session: Session, request: Envelope, route: [Data]) throws(BusError)
         -> (instance: String?, bridge: Data?, note: JSONValue?)
     {
+        if let placed = try placeForGUI(session, request: request) { return placed }  // SessionHome.swift
         if session.state == .active, let instance = session.instance, let bridge = bridges.bridge(holding: instance) {
             return (instance, bridge, nil)
         }
@@ -95,7 +96,7 @@ extension SessionBroker {
     /// The live instance with the fewest active sessions, then the fewest requests in flight.
     func leastLoadedInstance(excluding: String? = nil) -> (instance: String, bridge: Data)? {
         bridges.liveInstances
-            .filter { $0.instance != excluding }
+            .filter { $0.instance != excluding && !isGUIInstance($0.instance) }  // GUI Blenders: SessionHome.swift
             .min { lhs, rhs in
                 let left = (sessions.activeCount(on: lhs.instance), lhs.inFlight, lhs.instance)
                 let right = (sessions.activeCount(on: rhs.instance), rhs.inFlight, rhs.instance)
@@ -114,6 +115,7 @@ extension SessionBroker {
             "expect_checkpoint": .bool(session.latestCheckpoint != nil),
         ]
         if observing { context["observe"] = true }
+        if isHomeSession(session.id) { context["home"] = true }
         return ["session_context": .object(context)]
     }
 
@@ -168,6 +170,7 @@ extension SessionBroker {
         var meta: [String: JSONValue] = pending.note?.objectValue ?? [:]
         meta["instance"] = pending.instance.map(JSONValue.string) ?? .null
         if let restored = state?["restored_from"], restored != .null { meta["restored_from"] = restored }
+        if let saved = state?["user_scene_checkpoint"], saved != .null { meta["user_scene_checkpoint"] = saved }
         answer.meta = ["session": .object(meta)]
         return answer
     }
