@@ -86,10 +86,19 @@ class GuiHome:
         fields = self.running.server.home_fields
         return fields["name"] if fields else home_name(bpy.data.filepath)
 
+    def session_label(self):
+        """The current session as the panel shows it: the user's own scene by its name."""
+        current = self.status.current_session
+        if current is None or current == self.home.session_id:
+            return f"{self.home_name()} (your scene)"
+        return current
+
     # -- per command ------------------------------------------------------------------
 
     def answer(self, answer, request, connection):
         """Run `answer(request, connection)`, recording it for the panel."""
+        if request.session is not None and request.session.observe:
+            return answer(request, connection)  # log-writer's snapshots: not the user's business
         name = request.tool or request.op
         self.status.started(name, request.session.id if request.session else None)
         started = time.perf_counter()

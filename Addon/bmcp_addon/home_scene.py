@@ -123,6 +123,12 @@ class HomeScene:
             bpy.app.timers.register(_mark_dirty, first_interval=0.0)
         return saved.path
 
+    @staticmethod
+    def open_new_scene():
+        """A new session's scene in a GUI Blender: what File > New gives the user (their
+        startup file), never a copy of their own scene; its file path is empty."""
+        bpy.ops.wm.read_homefile(load_ui=False)
+
     def describe(self):
         saved = self.saved
         if saved is None:

@@ -83,7 +83,7 @@ class BMCP_PT_panel(bpy.types.Panel):
             layout.label(text=f"Listening on {format_address(host, port)}", icon="LINKED")
             layout.label(text=f"Clients connected: {running.server.connection_count()}")
             status = running.status
-            layout.label(text=f"Session: {status.current_session or running.home_name()}")
+            layout.label(text=f"Session: {running.gui.session_label()}")
             box = layout.box()
             box.label(text="Last commands")
             if not status.recent:

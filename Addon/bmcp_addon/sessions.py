@@ -90,6 +90,10 @@ class SessionManager:
         self._template_dir = self._template = None
 
     def _open_template(self):
+        if self.home is not None:
+            # GUI: the template would be the user's own scene (the add-on starts with it loaded).
+            self.home.open_new_scene()
+            return
         if self._template is None:
             self.save_template()
         # Open a throwaway copy: the loaded file's path is where a plain

@@ -46,7 +46,8 @@ extension SessionBroker {
             let current = try sessions.get(id)
             if forward(request, to: bridge, instance: instance, meta: context(for: current, observing: observing), note: note,
                        requester: requester) {
-                resident[instance] = id
+                // A look loads nothing, so it does not change what is resident (SessionHome.swift relies on it).
+                if !observing { resident[instance] = id }
                 if !observing {
                     sessions.touch(id) {
                         $0.lastUsedAt = Date()
