@@ -48,7 +48,9 @@ class RunningAddon:
 
         self.mode = mode
         self.settings = settings
-        self.executor = MainThreadExecutor()
+        from .settings import gui_burst
+
+        self.executor = MainThreadExecutor(tick_budget=gui_burst()) if mode == "gui" else MainThreadExecutor()
         # GUI: the user's scene is a session of its own, and the panel shows what happens.
         self.gui = None
         if mode == "gui":

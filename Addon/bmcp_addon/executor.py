@@ -26,7 +26,9 @@ WARM_INTERVAL = 0.01
 IDLE_INTERVAL = 0.05
 HOT_WINDOW = 1.0
 WARM_WINDOW = 10.0
-# How long one timer tick may run jobs before handing the UI back (one frame).
+# How long one timer tick may run jobs before handing the UI back (one frame), unless the
+# add-on gives another budget: the GUI's is settings.gui_burst(), so that a burst of commands
+# is not interleaved with full redraws (each one costs more than a command).
 TICK_BUDGET = 0.016
 # After a job, wait this long for the next one inside the same tick: a client
 # issuing commands back to back then skips Blender's ~5 ms loop sleep. 6 ms covers
@@ -42,7 +44,9 @@ _WAKE = object()
 
 
 class MainThreadExecutor:
-    def __init__(self):
+    def __init__(self, tick_budget=TICK_BUDGET):
+        # GUI: how long one tick may keep running jobs that arrive back to back (settings.gui_burst).
+        self._tick_budget = tick_budget
         self._jobs = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._last_work = float("-inf")
@@ -133,7 +137,7 @@ class MainThreadExecutor:
     def _drain_once(self):
         started = time.perf_counter()
         ran_any = False
-        while time.perf_counter() - started < TICK_BUDGET:
+        while time.perf_counter() - started < self._tick_budget:
             try:
                 job = self._jobs.get(timeout=LINGER) if ran_any else self._jobs.get_nowait()
             except queue.Empty:

@@ -95,6 +95,16 @@ def checkpoint_keep(environ=None):
     return _positive(environ, "BMCP_CHECKPOINT_KEEP", DEFAULT_CHECKPOINT_KEEP, int)
 
 
+DEFAULT_GUI_BURST = 1.0
+
+
+def gui_burst(environ=None):
+    """GUI: the longest one timer tick keeps running commands that arrive back to back before
+    Blender may redraw. A full window redraw costs more than most commands (243 ms under Xvfb
+    against 3.9 ms for a cube), so a burst is drawn once at its end; the UI waits at most this."""
+    return _positive(environ, "BMCP_GUI_BURST", DEFAULT_GUI_BURST, float)
+
+
 def data_dir(environ=None):
     """BMCP_DATA, or None when unset."""
     env = os.environ if environ is None else environ
