@@ -243,8 +243,23 @@ def test_bare_attach_without_a_gui_blender_says_what_to_do(tmp_path):
     env = temporary_home(tmp_path)
     (tmp_path / "runtime").chmod(0o700)
     env["BMCP_DATA"] = str(tmp_path / "data")
+    addons = tmp_path / "runtime" / "bmcp" / "addons"
+    addons.mkdir(parents=True, mode=0o700)
+    addons.parent.chmod(0o700)
+    # A Blender that crashed left its announcement; another file anyone may read is not trusted.
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = addons / f"{dead.pid}.json"
+    stale.write_text(json.dumps({"host": "127.0.0.1", "port": 9, "pid": dead.pid}))
+    stale.chmod(0o600)
+    loose = addons / f"{os.getpid()}.json"
+    loose.write_text(json.dumps({"host": "127.0.0.1", "port": 9, "pid": os.getpid()}))
+    loose.chmod(0o644)
     done = bmcp("up", "--attach", "--no-http", env=env, timeout=60)
     assert done.returncode != 0
     message = done.stdout + done.stderr
     assert "no GUI Blender with the Blender MCP v2 add-on announced itself in" in message, message
     assert "bmcp install-addon" in message and "--attach HOST:PORT" in message, message
+    assert f"{loose}: readable by others (want 0600); skipped" in message, message
+    assert not stale.exists(), "a dead Blender's announcement must be cleaned up"
+    assert loose.exists()
