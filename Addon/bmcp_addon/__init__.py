@@ -48,9 +48,10 @@ class RunningAddon:
 
         self.mode = mode
         self.settings = settings
-        from .settings import gui_burst
+        from .settings import gui_burst, gui_linger
 
-        self.executor = MainThreadExecutor(tick_budget=gui_burst()) if mode == "gui" else MainThreadExecutor()
+        gui = mode == "gui"
+        self.executor = MainThreadExecutor(tick_budget=gui_burst(), linger=gui_linger()) if gui else MainThreadExecutor()
         # GUI: the user's scene is a session of its own, and the panel shows what happens.
         self.gui = None
         if mode == "gui":

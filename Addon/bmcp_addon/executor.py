@@ -44,9 +44,11 @@ _WAKE = object()
 
 
 class MainThreadExecutor:
-    def __init__(self, tick_budget=TICK_BUDGET):
-        # GUI: how long one tick may keep running jobs that arrive back to back (settings.gui_burst).
+    def __init__(self, tick_budget=TICK_BUDGET, linger=LINGER):
+        # GUI: how long one tick may keep running jobs that arrive back to back, and how long it
+        # waits for the next one (settings.gui_burst, settings.gui_linger).
         self._tick_budget = tick_budget
+        self._linger = linger
         self._jobs = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._last_work = float("-inf")
@@ -139,7 +141,7 @@ class MainThreadExecutor:
         ran_any = False
         while time.perf_counter() - started < self._tick_budget:
             try:
-                job = self._jobs.get(timeout=LINGER) if ran_any else self._jobs.get_nowait()
+                job = self._jobs.get(timeout=self._linger) if ran_any else self._jobs.get_nowait()
             except queue.Empty:
                 break
             ran_any = self._run(job) or ran_any
