@@ -37,30 +37,42 @@ def client_configuration():
         return json.dumps({"mcpServers": {"blender": {"command": front, "args": []}}}, indent=2)
 
 
-class BMCP_OT_copy_client_config(bpy.types.Operator):
-    bl_idname = "bmcp.copy_client_config"
-    bl_label = "Copy MCP client configuration"
-    bl_description = "Copy the JSON an MCP client (Claude Desktop, Cursor…) needs to reach this Blender"
+class _CopyToClipboard:
+    """An operator copying what `source()` returns (text, or None and why not) to the clipboard."""
+
+    copied = ""
+    source = None
 
     def execute(self, context):
-        context.window_manager.clipboard = client_configuration()
-        self.report({"INFO"}, "MCP client configuration copied")
-        return {"FINISHED"}
-
-
-class BMCP_OT_copy_token(bpy.types.Operator):
-    bl_idname = "bmcp.copy_token"
-    bl_label = "Copy token"
-    bl_description = "Copy the addon token (clients prove it; it is never sent over the wire)"
-
-    def execute(self, context):
-        running = _running()
-        if running is None or not running.settings.token:
-            self.report({"WARNING"}, "the addon is not serving, so it has no token")
+        text, problem = type(self).source()
+        if problem:
+            self.report({"WARNING"}, problem)
             return {"CANCELLED"}
-        context.window_manager.clipboard = running.settings.token
-        self.report({"INFO"}, "token copied")
+        context.window_manager.clipboard = text
+        self.report({"INFO"}, f"{self.copied} copied")
         return {"FINISHED"}
+
+
+def _token():
+    running = _running()
+    if running is None or not running.settings.token:
+        return None, "the addon is not serving, so it has no token"
+    return running.settings.token, None
+
+
+def _copy_operator(class_name, idname, label, description, copied, source):
+    return type(class_name, (_CopyToClipboard, bpy.types.Operator), {
+        "bl_idname": idname, "bl_label": label, "bl_description": description, "copied": copied,
+        "source": staticmethod(source)})
+
+
+BMCP_OT_copy_client_config = _copy_operator(
+    "BMCP_OT_copy_client_config", "bmcp.copy_client_config", "Copy MCP client configuration",
+    "Copy the JSON an MCP client (Claude Desktop, Cursor…) needs to reach this Blender",
+    "MCP client configuration", lambda: (client_configuration(), None))
+BMCP_OT_copy_token = _copy_operator(
+    "BMCP_OT_copy_token", "bmcp.copy_token", "Copy token",
+    "Copy the addon token (clients prove it; it is never sent over the wire)", "token", _token)
 
 
 class BMCP_PT_panel(bpy.types.Panel):
