@@ -161,6 +161,6 @@ def run(smoke: bool) -> list[Section]:
     else:
         section.add("ours: execute_blender_code (cube add), GUI, user's scene", ours)
         section.notes.append("mcp-for-blender was not found (BMCP_PEER_MCP or .venv-peer), so only ours was measured.")
-    section.add("ours: p99 / p50 of the row above", {"value": ours["p99"] / ours["p50"]}, unit="×", budget=Budget("value", 3.0))
+    section.add("ours: p99 / p50 of the cube-add row", {"value": ours["p99"] / ours["p50"]}, unit="×", budget=Budget("value", 3.0))
     section.add("ours: get_scene_info, GUI, after the burst", percentiles(samples["scene"]))
     return [section]
