@@ -9,6 +9,10 @@ set -euo pipefail
 missing=()
 pkg-config --exists libzmq 2>/dev/null || missing+=(libzmq3-dev pkg-config)
 command -v blender >/dev/null 2>&1 || [ -n "${BLENDER:-}" ] || missing+=(blender)
+# Debian's Blender runs on the system Python; its glTF exporter needs numpy from there.
+if [ -z "${BLENDER:-}" ] && { ! command -v blender >/dev/null 2>&1 || [ "$(command -v blender)" = /usr/bin/blender ]; }; then
+  /usr/bin/python3 -c "import numpy" 2>/dev/null || missing+=(python3-numpy)
+fi
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb xauth)
 if [ "${1:-}" = "--tests" ]; then
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)

@@ -19,7 +19,7 @@ _CLEAN_REFUSALS = frozenset(
 )
 # Session ops that must not first make the request's session resident:
 # releasing or asking about a session is no reason to load it.
-_NON_ACTIVATING = frozenset({"session.release", "session.status"})
+_NON_ACTIVATING = frozenset({"session.release", "session.status", "session.restore"})
 # Mutating ops that must not be followed by an automatic undo step: undo/redo
 # themselves (a push would drop the redo history) and file loads (they reset it).
 _NO_UNDO_STEP = frozenset({"history.undo", "history.redo", "file.open"})
@@ -68,6 +68,7 @@ class RequestDispatcher:
         if sessions is not None:
             sessions.written.clear()
         self.context.request_session = session_context
+        self.context.request_connection = connection
         try:
             if session_context is not None:
                 if sessions is None:
@@ -75,6 +76,8 @@ class RequestDispatcher:
                 if request.op not in _NON_ACTIVATING:
                     activation = sessions.enter(session_context, connection)
             frame = protocol.reply_frame(request.id, self.run_op(request.op, request.params, request.tool))
+            if session_context is not None and session_context.journal_seq:
+                sessions.note_applied(session_context)
         except OpError as exc:
             frame = protocol.error_frame(exc.code, exc.message, request.id, **exc.details)
         except Exception as exc:
@@ -86,6 +89,7 @@ class RequestDispatcher:
             )
         finally:
             self.context.request_session = None
+            self.context.request_connection = None
         if sessions is None or session_context is None:
             return frame
         if activation is not None or request.op in _NON_ACTIVATING:

@@ -19,6 +19,8 @@ class OpContext:
     sessions: object = None  # sessions.SessionManager, None when sessions are off
     # The session context of the request being run (session_context.SessionContext), if any.
     request_session: object = None
+    # The connection the current request came on (session.restore makes it the session's).
+    request_connection: object = None
 
 
 def blender_version():

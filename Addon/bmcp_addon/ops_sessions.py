@@ -29,6 +29,16 @@ def session_release(ctx):
     return {"checkpoint": manager.release(), "released": True}
 
 
+@registry.op("session.restore")
+def session_restore(ctx):
+    """Bring the request's session back from its newest readable checkpoint (the broker
+    replays its journal after it). Needs a session context."""
+    wanted = ctx.request_session
+    if wanted is None:
+        raise OpError("bad_session", "session.restore needs a session context naming the session to restore")
+    return _manager(ctx).restore(wanted, ctx.request_connection)
+
+
 @registry.op("session.status")
 def session_status(ctx):
     import bpy

@@ -107,6 +107,17 @@ def publish(temporary, final_path):
     os.replace(temporary, final_path)
 
 
+def sync_to_disk(path):
+    """fsync `path` and the folder that names it, so the file and its rename survive a machine
+    crash (BMCP_DURABILITY=safe)."""
+    for target, flags in ((path, os.O_RDONLY), (os.path.dirname(path) or ".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))):
+        descriptor = os.open(target, flags | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+
+
 def blender_writes(final_path, write):
     """Have `write(path)` (a Blender call) write one file that ends up at `final_path`,
     0600, or not at all; return what `write` returned.

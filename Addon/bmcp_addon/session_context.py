@@ -37,6 +37,9 @@ class SessionContext:
     dir: str
     expect_checkpoint: bool = False
     observe: bool = False
+    # The broker's journal number for this mutating command; checkpoints record the
+    # highest one applied, so a restore knows which journal entries to replay.
+    journal_seq: int = None
     home: bool = False
 
     @property
@@ -54,9 +57,10 @@ def parse_session_context(raw, data_dir=None):
         return None
     if not isinstance(raw, dict):
         raise BadSession(f"'session' must be an object, got {describe_value(raw)}")
-    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint", "observe", "home"})
+    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint", "observe", "journal_seq", "home"})
     if unknown:
-        raise BadSession(f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, home, id, observe)")
+        raise BadSession(
+            f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, home, id, journal_seq, observe)")
     session_id = raw.get("id")
     if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
         raise BadSession(
@@ -89,23 +93,40 @@ def parse_session_context(raw, data_dir=None):
     observe = raw.get("observe", False)
     if not isinstance(observe, bool):
         raise BadSession(f"observe must be a boolean, got {describe_value(observe)}")
+    journal_seq = raw.get("journal_seq")
+    if journal_seq is not None and (isinstance(journal_seq, bool) or not isinstance(journal_seq, int) or journal_seq < 1):
+        raise BadSession(f"journal_seq must be a whole number of 1 or more, got {describe_value(journal_seq)}")
     home = raw.get("home", False)
     if not isinstance(home, bool):
         raise BadSession(f"home must be a boolean, got {describe_value(home)}")
-    return SessionContext(session_id, directory, expect, observe, home)
+    return SessionContext(session_id, directory, expect, observe, journal_seq, home)
 
 
-def checkpoint_name(counter, now=None):
-    """`<UTC yyyymmddTHHMMSSmmmZ>-<counter>.blend`; names sort chronologically.
+def checkpoint_name(counter, now=None, journal_seq=0):
+    """`<UTC yyyymmddTHHMMSSmmmZ>-<counter>-j<journal seq>.blend`; names sort chronologically.
 
     The counter is zero-padded so two checkpoints of the same millisecond also
-    sort in the order they were written.
+    sort in the order they were written. The journal number is the last broker
+    journal entry the scene holds: in the name, so it is written atomically with
+    the file (the rename) and read without opening it.
     """
     now = time.time() if now is None else now
     seconds = int(now)
     millis = int((now - seconds) * 1000)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(seconds))
-    return f"{stamp}{millis:03d}Z-{counter:06d}{CHECKPOINT_SUFFIX}"
+    return f"{stamp}{millis:03d}Z-{counter:06d}-j{int(journal_seq)}{CHECKPOINT_SUFFIX}"
+
+
+def checkpoint_journal_seq(path):
+    """The journal number in a checkpoint's name; 0 for names from before the journal."""
+    name = os.path.basename(path or "")
+    if not name.endswith(CHECKPOINT_SUFFIX):
+        return 0
+    stem = name[: -len(CHECKPOINT_SUFFIX)]
+    marker = stem.rfind("-j")
+    if marker < 0 or not stem[marker + 2 :].isdigit():
+        return 0
+    return int(stem[marker + 2 :])
 
 
 def list_checkpoints(checkpoint_dir):

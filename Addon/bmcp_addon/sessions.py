@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import bpy
 
 from . import session_context as rules
-from .private_files import blender_writes, copy_private_file, make_private_dirs
+from .private_files import blender_writes, copy_private_file, make_private_dirs, sync_to_disk
 from .registry import OpError
-from .settings import checkpoint_debounce, checkpoint_keep
+from .settings import checkpoint_debounce, checkpoint_keep, durable_checkpoints
 
 log = logging.getLogger("bmcp_addon")
 
@@ -42,6 +42,8 @@ class Resident:
     last_checkpoint: str = None
     retry_at: float = None  # after a failed debounced save
     home: bool = False  # the GUI user's own scene (home_scene.py)
+    # The highest broker journal number whose command this scene holds.
+    applied_seq: int = 0
     # The connection that last spoke for this session; events go there.
     connection: object = field(default=None, repr=False)
 
@@ -152,7 +154,8 @@ class SessionManager:
                     f"cannot open checkpoint {source} of session '{context.id}': {reason}",
                     file=source,
                 ) from None
-        self.resident = Resident(context.id, context.dir, last_checkpoint=source, connection=_weak(connection))
+        self.resident = Resident(context.id, context.dir, last_checkpoint=source, connection=_weak(connection),
+                                 applied_seq=rules.checkpoint_journal_seq(source))
         return Activation(activated=True, restored_from=source, user_scene_checkpoint=user_scene)
 
     # -- the GUI user's own scene (home_scene.py) ---------------------------------------
@@ -179,6 +182,50 @@ class SessionManager:
                                  connection=_weak(connection))
         return Activation(activated=True, restored_from=source)
 
+    def restore(self, context, connection):
+        """session.restore: make `context`'s session resident from its newest checkpoint
+        that opens (older ones if the newest is unreadable, the template if none is left);
+        -> {restored_from, journal_seq, skipped, resident}. The broker then replays its journal
+        entries after `journal_seq`. A session already resident stays as it is."""
+        resident = self.resident
+        if resident is not None and resident.id == context.id:
+            resident.connection = _weak(connection)
+            return {"restored_from": None, "journal_seq": resident.applied_seq, "skipped": [], "resident": True}
+        if self.home is not None and context.home:
+            activation = self._enter_home(context, connection)
+            return {"restored_from": activation.restored_from, "journal_seq": self.resident.applied_seq, "skipped": [],
+                    "resident": not activation.activated}
+        # GUI: never load over the user's scene without putting it aside first.
+        user_scene = self._leave_user_scene(context)
+        if resident is not None and resident.dirty:
+            path = self.checkpoint(reason="switch")
+            self._notify(resident, path)
+        skipped = []
+        for source in reversed(rules.list_checkpoints(context.checkpoint_dir)):
+            try:
+                bpy.ops.wm.open_mainfile(filepath=source, load_ui=False)
+            except RuntimeError as exc:
+                reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
+                log.error("bmcp_addon: checkpoint %s of session %s does not open (%s); trying an older one",
+                          source, context.id, reason)
+                skipped.append({"file": source, "error": reason})
+                continue
+            seq = rules.checkpoint_journal_seq(source)
+            self.resident = Resident(context.id, context.dir, last_checkpoint=source, connection=_weak(connection),
+                                     applied_seq=seq)
+            return {"restored_from": source, "journal_seq": seq, "skipped": skipped, "resident": False,
+                    "user_scene_checkpoint": user_scene}
+        self._open_template()
+        self.resident = Resident(context.id, context.dir, connection=_weak(connection))
+        return {"restored_from": None, "journal_seq": 0, "skipped": skipped, "resident": False,
+                "user_scene_checkpoint": user_scene}
+
+    def note_applied(self, context):
+        """A mutating command with a journal number succeeded in the resident session."""
+        resident = self.resident
+        if resident is not None and context.journal_seq and resident.id == context.id:
+            resident.applied_seq = max(resident.applied_seq, context.journal_seq)
+
     # -- changes and checkpoints -----------------------------------------------------
 
     def mark_dirty(self):
@@ -200,11 +247,13 @@ class SessionManager:
         if resident is None:
             raise OpError("no_session", "no session is resident; send a request with a session context first")
         folder = resident.checkpoint_dir
-        final = os.path.join(folder, rules.checkpoint_name(next(self._counter)))
+        final = os.path.join(folder, rules.checkpoint_name(next(self._counter), journal_seq=resident.applied_seq))
         try:
             # The session folder too, if the broker has not made it: 0700 like everything here.
             make_private_dirs(folder)
             blender_writes(final, _save_copy)
+            if durable_checkpoints():
+                sync_to_disk(final)
         except (OSError, RuntimeError) as exc:
             raise OpError(
                 "checkpoint_failed", f"cannot write a checkpoint of session '{resident.id}' in {folder}: {exc}"

@@ -256,3 +256,9 @@ def _create_token_file(path):
             pass  # the other one's token it is
     finally:
         remove_quietly(temporary)
+
+
+def durable_checkpoints(environ=None):
+    """BMCP_DURABILITY=safe: a checkpoint is fsynced (file and folder) before it counts."""
+    env = os.environ if environ is None else environ
+    return env.get("BMCP_DURABILITY", "fast").strip().lower() == "safe"

@@ -80,6 +80,8 @@ public struct BusError: Sendable, Equatable, Error, CustomStringConvertible {
 /// Error codes used across services, so clients can branch on them.
 public enum ErrorCode {
     public static let badMessage = "bad_message"
+    /// A restored session's journal could not be replayed whole (`Session.diverged`).
+    public static let sessionDiverged = "session_diverged"
     public static let unknownOp = "unknown_op"
     public static let badParams = "bad_params"
     public static let noBlender = "no_blender"

@@ -30,6 +30,18 @@ public enum Op {
     public static let sessionCheckpoint = "session.checkpoint"
     public static let sessionRelease = "session.release"
     public static let sessionStatus = "session.status"
+    /// Open the session's newest readable checkpoint; answers the journal number it holds.
+    public static let sessionRestore = "session.restore"
+
+    /// Ops whose effect on the scene the session journal keeps, to replay after a crash: every
+    /// addon op but those that only read, the broker's own session ops, and those whose effect
+    /// is a file outside the scene (renders, exports, saves).
+    public static func isJournaled(_ op: String) -> Bool {
+        !readOnly.contains(op) && !op.hasPrefix("session.") && !op.hasPrefix("render.")
+            && !notJournaled.contains(op)
+    }
+
+    static let notJournaled: Set<String> = ["collection.list", "file.export", "file.save", "addon.health"]
 
     // prompt-service
     public static let promptsList = "prompts.list"
@@ -59,6 +71,10 @@ public enum EventName {
     public static let sessionRehomed = "session.rehomed"
     public static let sessionIdle = "session.idle"
     public static let sessionCheckpointed = "session.checkpointed"
+    /// A session came back from a checkpoint and its journal: `{restored_from, journal_seq, replayed}`.
+    public static let sessionRestored = "session.restored"
+    /// A replay failed: the scene lacks that command and those after it.
+    public static let sessionDiverged = "session.diverged"
     public static let busHead = "bus.head"
     public static let logUpdated = "log.updated"
     public static let promptsChanged = "prompts.changed"

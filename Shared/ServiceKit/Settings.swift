@@ -78,6 +78,9 @@ public enum Settings {
     public static let keys = Setting(
         flag: "keys", environment: "BMCP_KEYS", defaultValue: "<data>/keys",
         summary: "folder of the bus's CURVE keys (server.key/.pub, client.key/.pub, authorized_clients), needed by every tcp:// endpoint; `bmcp keys` makes them")
+    public static let durability = Setting(
+        flag: "durability", environment: "BMCP_DURABILITY", defaultValue: "fast",
+        summary: "fast: journal entries and checkpoints are left to the OS to flush (nothing is lost when a process dies); safe: fsynced before a command is answered and before a checkpoint counts (nothing is lost when the machine dies)")
     public static let makeKeys = Setting(
         flag: "make-keys", environment: "BMCP_MAKE_KEYS", defaultValue: "0",
         summary: "1: make missing CURVE keys in the keys folder at start (containers sharing one volume; elsewhere run `bmcp keys`)")

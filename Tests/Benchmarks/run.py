@@ -32,6 +32,7 @@ GROUPS = {
     "memory": "bench_memory",
     "cold_start": "bench_cold_start",
     "gui": "bench_gui",
+    "journal": "bench_journal",
     "log_writer": "log_bench",
 }
 

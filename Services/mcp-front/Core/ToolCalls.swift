@@ -135,7 +135,9 @@ struct ToolCalls: Sendable {
     static func note(_ session: JSONValue?, session id: String) -> String {
         guard let session else { return "" }
         let checkpoint = session["restored_from"]?.stringValue ?? session["checkpoint"]?.stringValue
-        let source = checkpoint.map { "restored from checkpoint \($0)" } ?? "no checkpoint existed, so it starts from a fresh scene"
+        let replayed = session["replayed"]?.intValue ?? 0
+        let journal = replayed > 0 ? ", then its last \(replayed) command\(replayed == 1 ? "" : "s") replayed from the journal (nothing acknowledged was lost)" : ""
+        let source = (checkpoint.map { "restored from checkpoint \($0)" } ?? "started from a fresh scene (no checkpoint existed)") + journal
         if session["rehomed"]?.boolValue == true {
             return "\n\nNote: session \(id) lost its Blender instance (\(session["from_instance"]?.stringValue ?? "?")); it was re-homed on \(session["to_instance"]?.stringValue ?? "another instance") and \(source)."
         }

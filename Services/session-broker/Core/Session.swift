@@ -26,6 +26,18 @@ public struct Session: Sendable, Equatable {
     public var latestCheckpoint: String?
     /// The client (mcp-front connection) the session is attached to, if any.
     public var owner: String?
+    /// The last journal sequence number handed out (`SessionJournal`).
+    public var journalSeq: Int = 0
+    /// Numbers up to here may have been handed out; it is what the registry stores, so a
+    /// restarted broker starts above it and never gives a number twice (a command that ran
+    /// in Blender but whose answer died with the broker keeps its number in the checkpoints).
+    public var journalReserved: Int = 0
+    /// Journal entries up to here were dropped (a newer checkpoint holds them): a scene
+    /// restored from anything older cannot be brought up to date.
+    public var journalPruned: Int = 0
+    /// Set when a replay failed: `{seq, op, error, dropped}`; the scene lacks that command
+    /// and every one after it.
+    public var diverged: JSONValue?
 
     public static func newID() -> String {
         "s-" + RandomID.hex(12)
@@ -51,6 +63,8 @@ public struct Session: Sendable, Equatable {
             "command_count": .int(Int64(commandCount)),
             "latest_checkpoint": latestCheckpoint.map(JSONValue.string) ?? .null,
             "owner": owner.map(JSONValue.string) ?? .null,
+            "journal_seq": .int(Int64(journalSeq)),
+            "diverged": diverged ?? .null,
         ]
     }
 }

@@ -17,10 +17,14 @@ public struct BrokerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// How long a client's attachment to a session holds without any command from it.
     public var ownerLease: Duration
+    /// `safe`: journal entries are fsynced before the answer; `fast`: left to the OS (a crash of
+    /// the broker loses nothing, a crash of the machine may lose the last entries).
+    public var durableJournal: Bool
 
     public init(clientsEndpoint: String, workersEndpoint: String, eventsInEndpoint: String,
                 eventsOutEndpoint: String, heartbeat: Duration = .seconds(1), dataDirectory: URL,
-                idleTimeout: Duration = .seconds(1800), ownerLease: Duration = .seconds(300)) {
+                idleTimeout: Duration = .seconds(1800), ownerLease: Duration = .seconds(300), durableJournal: Bool = false) {
+        self.durableJournal = durableJournal
         self.clientsEndpoint = clientsEndpoint
         self.workersEndpoint = workersEndpoint
         self.eventsInEndpoint = eventsInEndpoint
@@ -58,6 +62,8 @@ public final class SessionBroker {
         let instance: String?
         /// Facts to add to the reply's meta (e.g. the session was re-homed).
         let note: JSONValue?
+        /// The journal number this command gets if it succeeds (mutating session commands).
+        var journalSeq: Int? = nil
         let started = MonotonicClock.nanoseconds()
     }
 
@@ -78,6 +84,10 @@ public final class SessionBroker {
     var resident: [String: String] = [:]
     /// Requests for sessions whose instance has not re-registered since the broker started.
     var held: [(request: Envelope, route: [Data], until: UInt64)] = []
+    /// Sessions being restored (checkpoint, then journal replay): their requests wait here.
+    var restoring: [String: [(request: Envelope, route: [Data])]] = [:]
+    /// Recent checkpoints' journal numbers per session, newest last, for pruning the journal.
+    var checkpointSeqs: [String: [Int]] = [:]
     let startedAt = MonotonicClock.nanoseconds()
 
     public init(loop: SocketLoop, configuration: BrokerConfiguration) throws {
@@ -85,7 +95,7 @@ public final class SessionBroker {
         self.loop = loop
         logger = loop.logger
         bridges = BridgeRegistry(heartbeat: configuration.heartbeat)
-        sessions = try SessionRegistry(dataDirectory: configuration.dataDirectory)
+        sessions = try SessionRegistry(dataDirectory: configuration.dataDirectory, durable: configuration.durableJournal)
 
         proxy = try EventProxy(
             loop: loop, inputEndpoint: configuration.eventsInEndpoint, outputEndpoint: configuration.eventsOutEndpoint,
@@ -163,7 +173,7 @@ public final class SessionBroker {
     /// Sends `request` to `bridge`; false when that bridge turned out to be gone (it is
     /// dropped, and the caller may pick another).
     func forward(_ request: Envelope, to bridge: Data, instance: String?, meta: JSONValue?, note: JSONValue?,
-                 requester: Requester) -> Bool {
+                 requester: Requester, journalSeq: Int? = nil) -> Bool {
         nextRequestID += 1
         let id = nextRequestID
         var forwarded = request
@@ -186,7 +196,8 @@ public final class SessionBroker {
             return true
         }
         bridges.assign(id, to: bridge)
-        inFlight[id] = InFlight(requester: requester, request: request, bridge: bridge, instance: instance, note: note)
+        inFlight[id] = InFlight(requester: requester, request: request, bridge: bridge, instance: instance, note: note,
+                                journalSeq: journalSeq)
         return true
     }
 
@@ -268,6 +279,8 @@ public final class SessionBroker {
         answer.session = pending.request.session
         answer.meta = nil
         if let checked = sessionReplyChecked(message, for: pending) { answer = checked }
+        // Journaled before it is acknowledged: an answered command is never lost.
+        if answer.kind == .reply, let seq = pending.journalSeq { answer = journal(answer, of: pending, seq: seq) }
         // The answer first: the event wakes log-writer and watchers, which should not delay it.
         respond(pending.requester, answer)
         if case .client = pending.requester, !pending.request.isObservation { publishCommand(pending, answer: answer) }

@@ -21,6 +21,8 @@ public struct SessionBrokerCommand: AsyncParsableCommand {
     var sessionLease: String?
     @Option(name: .customLong(Settings.makeKeys.flag), help: Settings.makeKeys.help)
     var makeKeys: String?
+    @Option(name: .customLong(Settings.durability.flag), help: Settings.durability.help)
+    var durability: String?
 
     public init() {}
 
@@ -31,13 +33,19 @@ public struct SessionBrokerCommand: AsyncParsableCommand {
             let folder = Settings.keysDirectory()
             for path in try BusKeys(directory: folder).createMissing(clientName: "containers") { logger.notice("made \(path)") }
         }
+        let durable: Bool
+        switch Settings.durability.resolve(durability) {
+        case "fast": durable = false
+        case "safe": durable = true
+        case let other: throw ValidationError("--\(Settings.durability.flag) must be fast or safe, got '\(other)'")
+        }
         let configuration = BrokerConfiguration(
             clientsEndpoint: broker.clients, workersEndpoint: broker.workers,
             eventsInEndpoint: events.input, eventsOutEndpoint: events.output,
             heartbeat: try heartbeat.interval(),
             dataDirectory: URL(fileURLWithPath: data.directory).standardizedFileURL,
             idleTimeout: try Settings.sessionIdle.seconds(sessionIdle),
-            ownerLease: try Settings.sessionLease.seconds(sessionLease))
+            ownerLease: try Settings.sessionLease.seconds(sessionLease), durableJournal: durable)
         try await ServiceRunner.run([SessionBrokerService(configuration: configuration)], logger: logger)
     }
 }

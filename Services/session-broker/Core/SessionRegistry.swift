@@ -17,11 +17,64 @@ final class SessionRegistry {
     /// changes are written at once).
     private var unflushed: Set<String> = []
 
-    init(dataDirectory: URL) throws {
+    init(dataDirectory: URL, durable: Bool = false) throws {
         self.dataDirectory = dataDirectory
         sessionsPath = dataDirectory.appendingPathComponent("sessions", isDirectory: true).path
-        store = try SessionStore(path: dataDirectory.appendingPathComponent("broker/sessions.sqlite").path)
-        for session in try store.loadAll() { replace(session) }
+        store = try SessionStore(path: dataDirectory.appendingPathComponent("broker/sessions.sqlite").path, durable: durable)
+        // A sequence number handed out just before a crash may be newer than the registry's
+        // batched counters: the journal itself says where each session stands.
+        let newest = try store.newestJournalSeqs()
+        for var session in try store.loadAll() {
+            // Above every number a previous run may have handed out.
+            session.journalSeq = max(session.journalReserved, newest[session.id] ?? 0)
+            session.journalReserved = session.journalSeq
+            replace(session)
+        }
+    }
+
+    // MARK: Journal
+
+    /// Hands out the next journal sequence number of `id`. Numbers are reserved on disk a block
+    /// at a time (one write per `journalBlock` commands), so no number is ever handed out twice,
+    /// even across a crash of the broker.
+    func nextJournalSeq(_ id: String) throws(BusError) -> Int {
+        guard var session = sessions[id] else { return 0 }
+        session.journalSeq += 1
+        if session.journalSeq > session.journalReserved {
+            session.journalReserved = session.journalSeq + Self.journalBlock - 1
+            try persist([session])
+        } else {
+            replace(session)
+            unflushed.insert(id)
+        }
+        return session.journalSeq
+    }
+
+    static let journalBlock = 1000
+
+    func appendJournal(_ entry: JournalEntry) throws(BusError) {
+        do {
+            try store.appendJournal(entry)
+        } catch {
+            throw BusError(code: ErrorCode.registryFailed, message: "could not write the journal of \(entry.session): \(error)")
+        }
+    }
+
+    func journal(of id: String, after seq: Int) throws(BusError) -> (entries: [JournalEntry], oldest: Int?) {
+        do {
+            return (try store.journal(of: id, after: seq), try store.oldestJournalSeq(of: id))
+        } catch {
+            throw BusError(code: ErrorCode.registryFailed, message: "could not read the journal of \(id): \(error)")
+        }
+    }
+
+    /// Drops entries from `seq` on (a replay diverged there) or up to it (a checkpoint holds
+    /// them; the session remembers how far, so an older scene is never taken for complete).
+    func dropJournal(of id: String, seq: Int, from: Bool) {
+        if !from, let session = sessions[id], seq > session.journalPruned {
+            guard (try? update(id) { $0.journalPruned = seq }) != nil else { return }
+        }
+        try? store.deleteJournal(of: id, seq: seq, from: from)
     }
 
     var count: Int { sessions.count }

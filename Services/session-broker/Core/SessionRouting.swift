@@ -6,13 +6,14 @@ import ServiceKit
 /// session whose instance is gone is re-homed on the least-loaded live instance, which
 /// restores it from its latest checkpoint.
 extension SessionBroker {
-    func dispatch(_ request: Envelope, from route: [Data]) {
+    /// `carrying`: facts for this request's answer from a restore that ran before it.
+    func dispatch(_ request: Envelope, from route: [Data], carrying note: JSONValue? = nil) {
         guard let id = request.session else {
             routeAnywhere(request, requester: .client(route))
             return
         }
         do {
-            try routeSessionRequest(request, session: id, requester: .client(route), route: route)
+            try routeSessionRequest(request, session: id, requester: .client(route), route: route, carrying: note)
         } catch {
             answer(route, request.failure(error, source: source))
         }
@@ -27,8 +28,16 @@ extension SessionBroker {
     }
 
     private func routeSessionRequest(_ request: Envelope, session id: String, requester: Requester,
-                                     route: [Data]) throws(BusError) {
+                                     route: [Data], carrying carried: JSONValue?) throws(BusError) {
         let session = try sessions.get(id)
+        // Being restored: nothing runs in it before its journal is replayed.
+        if restoring[id] != nil {
+            if request.isObservation {
+                throw BusError(code: ErrorCode.sessionNotLoaded, message: "session '\(id)' is being restored; an observer cannot read it now")
+            }
+            restoring[id]?.append((request, route))
+            return
+        }
         guard session.state != .closed else {
             throw BusError(code: ErrorCode.sessionClosed,
                            message: "session '\(id)' is closed; resume_session reopens it from its checkpoint")
@@ -41,11 +50,18 @@ extension SessionBroker {
                            message: "session '\(id)' is \(session.state.rawValue) and not loaded on a live Blender; an observer cannot read it now")
         }
         for _ in 0...bridges.bridges.count {
-            let (instance, bridge, note) = try place(session, request: request, route: route)
+            let (instance, bridge, placed) = try place(session, request: request, route: route)
             guard let instance, let bridge else { return }  // held until its instance re-registers
+            if let placed, !observing {
+                // It moved: its scene comes back (checkpoint + journal) before this request runs.
+                beginRestore(id, instance: instance, bridge: bridge, note: placed, first: (request, route))
+                return
+            }
+            let note = placed ?? carried
             let current = try sessions.get(id)
-            if forward(request, to: bridge, instance: instance, meta: context(for: current, observing: observing), note: note,
-                       requester: requester) {
+            let seq = !observing && Op.isJournaled(request.op ?? "") ? try sessions.nextJournalSeq(id) : nil
+            if forward(request, to: bridge, instance: instance, meta: context(for: current, observing: observing, journalSeq: seq),
+                       note: note, requester: requester, journalSeq: seq) {
                 // A look loads nothing, so it does not change what is resident (SessionHome.swift relies on it).
                 if !observing { resident[instance] = id }
                 if !observing {
@@ -109,13 +125,16 @@ extension SessionBroker {
     /// What the addon needs to keep this session's scene apart and checkpointed.
     /// An observer's context says so: the addon then answers only if the session is resident
     /// (the broker's view can be a moment behind a release it has sent).
-    func context(for session: Session, observing: Bool = false) -> JSONValue {
+    /// `journalSeq`: the journal number of this mutating command, so the addon's checkpoints
+    /// say which commands they hold.
+    func context(for session: Session, observing: Bool = false, journalSeq: Int? = nil) -> JSONValue {
         var context: [String: JSONValue] = [
             "id": .string(session.id),
             "dir": .string(sessions.folderPath(of: session.id)),
             "expect_checkpoint": .bool(session.latestCheckpoint != nil),
         ]
         if observing { context["observe"] = true }
+        if let journalSeq { context["journal_seq"] = .int(Int64(journalSeq)) }
         if isHomeSession(session.id) { context["home"] = true }
         return ["session_context": .object(context)]
     }
@@ -171,12 +190,14 @@ extension SessionBroker {
         var meta: [String: JSONValue] = pending.note?.objectValue ?? [:]
         meta["instance"] = pending.instance.map(JSONValue.string) ?? .null
         if let restored = state?["restored_from"], restored != .null { meta["restored_from"] = restored }
+        if let diverged = sessions.sessions[id]?.diverged { meta["diverged"] = diverged }
         if let saved = state?["user_scene_checkpoint"], saved != .null { meta["user_scene_checkpoint"] = saved }
         answer.meta = ["session": .object(meta)]
         return answer
     }
 
     func recordCheckpoint(_ path: String, session id: String) {
+        noteCheckpoint(path, session: id)
         do {
             try sessions.update(id) { $0.latestCheckpoint = path }
             events.publish(EventName.sessionCheckpointed, session: id, payload: ["path": .string(path)])

@@ -13,7 +13,9 @@ final class SessionStore {
     private let database: DatabaseQueue
     private let checkpoints: WALCheckpoints
 
-    init(path: String) throws {
+    /// `durable` (BMCP_DURABILITY=safe): every commit is fsynced before it returns, so a
+    /// journal entry survives a machine crash, not only a crash of the broker.
+    init(path: String, durable: Bool = false) throws {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -23,7 +25,7 @@ final class SessionStore {
         configuration.prepareDatabase { db in
             // NORMAL is durable across process crashes in WAL mode; only a power loss can
             // drop the last transactions.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
             // Checkpoints run on their own connection (`WALCheckpoints`), not in a commit.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
@@ -48,7 +50,70 @@ final class SessionStore {
                 table.column("owner", .text)
             }
         }
+        migrator.registerMigration("v2 journal") { db in
+            try db.alter(table: "session") { table in
+                table.add(column: "journal_seq", .integer).notNull().defaults(to: 0)
+                table.add(column: "journal_pruned", .integer).notNull().defaults(to: 0)
+                table.add(column: "diverged", .text)
+            }
+            // One row per acknowledged mutating command, in order (SessionJournal).
+            try db.create(table: "journal") { table in
+                table.column("session", .text).notNull()
+                table.column("seq", .integer).notNull()
+                table.column("op", .text).notNull()
+                table.column("params", .text).notNull()
+                table.column("changed", .text)
+                table.column("ts", .double).notNull()
+                table.primaryKey(["session", "seq"])
+            }
+        }
         return migrator
+    }
+
+    // MARK: Journal
+
+    /// Writes one journal entry; with `durable`, fsynced before this returns.
+    func appendJournal(_ entry: JournalEntry) throws {
+        try database.write { db in
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO journal (session, seq, op, params, changed, ts) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [entry.session, entry.seq, entry.op, entry.params, entry.changed, entry.timestamp])
+        }
+    }
+
+    /// Entries of `session` after `seq`, in order.
+    func journal(of session: String, after seq: Int) throws -> [JournalEntry] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM journal WHERE session = ? AND seq > ? ORDER BY seq", arguments: [session, seq])
+                .map { row in
+                    JournalEntry(session: row["session"], seq: row["seq"], op: row["op"], params: row["params"],
+                                 changed: row["changed"], timestamp: row["ts"])
+                }
+        }
+    }
+
+    /// The oldest entry kept for `session` (nil: none), to tell a pruned journal from a short one.
+    func oldestJournalSeq(of session: String) throws -> Int? {
+        try database.read { db in
+            try Int.fetchOne(db, sql: "SELECT MIN(seq) FROM journal WHERE session = ?", arguments: [session])
+        }
+    }
+
+    /// The newest entry of every session, so sequence numbers continue after a restart.
+    func newestJournalSeqs() throws -> [String: Int] {
+        try database.read { db in
+            var seqs: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT session, MAX(seq) AS seq FROM journal GROUP BY session") {
+                seqs[row["session"]] = row["seq"]
+            }
+            return seqs
+        }
+    }
+
+    /// Deletes `session`'s entries from `seq` on (`from: true`) or up to and including it.
+    func deleteJournal(of session: String, seq: Int, from: Bool) throws {
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM journal WHERE session = ? AND seq \(from ? ">=" : "<=") ?", arguments: [session, seq])
+        }
     }
 
     func loadAll() throws -> [Session] {
@@ -63,14 +128,16 @@ final class SessionStore {
         try database.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO session
-                  (id, name, state, instance, created_at, last_used_at, command_count, latest_checkpoint, owner)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  (id, name, state, instance, created_at, last_used_at, command_count, latest_checkpoint, owner,
+                   journal_seq, journal_pruned, diverged)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for session in sessions {
                 try statement.execute(
                     arguments: [session.id, session.name, session.state.rawValue, session.instance,
                                 session.createdAt.timeIntervalSince1970, session.lastUsedAt.timeIntervalSince1970,
-                                session.commandCount, session.latestCheckpoint, session.owner])
+                                session.commandCount, session.latestCheckpoint, session.owner,
+                                session.journalReserved, session.journalPruned, session.diverged.map { String(decoding: JSONWriter().bytes($0), as: UTF8.self) }])
             }
         }
     }
@@ -82,7 +149,10 @@ final class SessionStore {
             id: id, name: row["name"] ?? id, state: state, instance: row["instance"],
             createdAt: Date(timeIntervalSince1970: row["created_at"] ?? 0),
             lastUsedAt: Date(timeIntervalSince1970: row["last_used_at"] ?? 0),
-            commandCount: row["command_count"] ?? 0, latestCheckpoint: row["latest_checkpoint"], owner: row["owner"])
+            commandCount: row["command_count"] ?? 0, latestCheckpoint: row["latest_checkpoint"], owner: row["owner"],
+            journalSeq: row["journal_seq"] ?? 0, journalReserved: row["journal_seq"] ?? 0,
+            journalPruned: row["journal_pruned"] ?? 0,
+            diverged: (row["diverged"] as String?).flatMap { try? JSONParser.parse(Array($0.utf8)) })
     }
 }
 
@@ -94,7 +164,9 @@ final class SessionStore {
 private final class WALCheckpoints {
     private let timer: DispatchSourceTimer
 
-    init(path: String) throws {
+    /// `durable` (BMCP_DURABILITY=safe): every commit is fsynced before it returns, so a
+    /// journal entry survives a machine crash, not only a crash of the broker.
+    init(path: String, durable: Bool = false) throws {
         var configuration = Configuration()
         configuration.label = "session-registry.checkpoints"
         configuration.busyMode = .timeout(5)
