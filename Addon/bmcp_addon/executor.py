@@ -49,6 +49,9 @@ class MainThreadExecutor:
         # waits for the next one (settings.gui_burst, settings.gui_linger).
         self._tick_budget = tick_budget
         self._linger = linger
+        # Set (from a load_post handler) when a job opened a file: the tick ends after that job,
+        # because Blender finishes a load (its undo history among it) only in its event loop.
+        self.end_tick_requested = False
         self._jobs = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._last_work = float("-inf")
@@ -145,6 +148,9 @@ class MainThreadExecutor:
             except queue.Empty:
                 break
             ran_any = self._run(job) or ran_any
+            if self.end_tick_requested:
+                self.end_tick_requested = False
+                break
         interval = self._next_interval()
         due_in = self._run_idle_task()
         if due_in is not None:

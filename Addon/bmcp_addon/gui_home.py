@@ -61,6 +61,9 @@ class GuiHome:
         return None
 
     def _file_changed(self, *_args):
+        # Let Blender finish the load before the next command: in a long tick, an undo right
+        # after a scene swap went back into the previous scene's history.
+        self.running.executor.end_tick_requested = True
         try:
             self._refresh()
         except Exception:
