@@ -16,6 +16,7 @@ ever writes the user's file:
 Main thread only, between commands.
 """
 
+import contextlib
 import logging
 import os
 import re
@@ -119,8 +120,9 @@ class HomeScene:
             raise OpError("checkpoint_corrupt", f"cannot reopen the user's scene from {saved.path}: {exc}",
                           file=saved.path) from None
         if saved.dirty:
-            # Blender marks a freshly read file clean once its load finishes; mark it again after.
-            bpy.app.timers.register(_mark_dirty, first_interval=0.0)
+            # Blender marks a freshly read file clean once its load has finished in the event
+            # loop, at a moment no handler reports; keep it marked unsaved until that is over.
+            bpy.app.timers.register(_KeepUnsaved(), first_interval=0.0)
         return saved.path
 
     @staticmethod
@@ -137,7 +139,27 @@ class HomeScene:
                 "path_remembered": saved.path_remembered}
 
 
-def _mark_dirty():
-    if bpy.ops.ed.undo_push.poll():
-        bpy.ops.ed.undo_push(message="bmcp: user scene restored")
-    return None
+@contextlib.contextmanager
+def _no_override():
+    yield
+
+
+class _KeepUnsaved:
+    """A timer: for KEEP_UNSAVED_FOR seconds after a restore, an unsaved-changes flag that
+    Blender cleared is set again (with one undo step, the only way Python has to set it)."""
+
+    KEEP_UNSAVED_FOR = 2.0
+    INTERVAL = 0.05
+
+    def __init__(self):
+        self.ticks = int(self.KEEP_UNSAVED_FOR / self.INTERVAL)
+
+    def __call__(self):
+        if not bpy.data.is_dirty:
+            # A timer has no window in its context; undo_push needs one.
+            windows = bpy.context.window_manager.windows
+            with bpy.context.temp_override(window=windows[0]) if windows else _no_override():
+                if bpy.ops.ed.undo_push.poll():
+                    bpy.ops.ed.undo_push(message="bmcp: user scene restored")
+        self.ticks -= 1
+        return self.INTERVAL if self.ticks > 0 else None

@@ -232,7 +232,7 @@ def test_connect_your_own_blender(desk):
                 await anyio.sleep(0.5)
                 names = await scene_objects(client)
                 assert {"UserSphere", "UserTorus", "AssistantTable", "AssistantLeg"} <= names, names
-                assert "KitchenMonkey" not in names
+                assert "KitchenMonkey" not in names and "AssistantTable.001" not in names, names
                 assert await open_file_state(client) == (str(desk.blend), True)
         assert sha(desk.blend) == on_disk, "the user's own file was written"
 
