@@ -105,7 +105,14 @@ class Connection:
             self._reader = FrameReader(settings.max_frame)
             # home_fields is replaced whole by the main thread when the user's file changes.
             hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode, self.server.home_fields)
-            self._greeting = protocol.Greeting(settings.token, hello_reply)
+            self._greeting = protocol.Greeting(settings.token, hello_reply, port=self._local_port())
+
+    def _local_port(self):
+        """The addon's port as this connection reached it (what the client dialled)."""
+        try:
+            return self.sock.getsockname()[1]
+        except (OSError, IndexError, TypeError):
+            return 0
 
     def _on_v2_bytes(self, data):
         for body in self._reader.feed(data):

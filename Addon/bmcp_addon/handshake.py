@@ -5,8 +5,13 @@ other's fresh nonce with an HMAC-SHA256 keyed by the token. The two proofs use
 different labels and nonce orders, so a proof the addon sends can never be
 replayed back to it as the bridge's proof (nor the other way round).
 
-    addon proof  = hex(HMAC-SHA256(token, "bmcp-addon-proof\\n"  + client_nonce + "\\n" + server_nonce))
-    bridge proof = hex(HMAC-SHA256(token, "bmcp-bridge-proof\\n" + server_nonce + "\\n" + client_nonce))
+    addon proof  = hex(HMAC-SHA256(token, "bmcp-addon-proof\\n"  + client_nonce + "\\n" + server_nonce + "\\n" + port))
+    bridge proof = hex(HMAC-SHA256(token, "bmcp-bridge-proof\\n" + server_nonce + "\\n" + client_nonce + "\\n" + port))
+
+`port` is the addon's TCP port: the one the bridge dialled, on its side, and the one the
+connection arrived on, on the addon's. Every Blender of a user shares one token, so without
+it a program squatting one Blender's port could relay the greeting to another Blender and
+hold an authenticated connection to that one; with it, the two sides disagree and refuse.
 
 The Swift bridge implements the same formulas; this module is the addon's only copy.
 """
@@ -48,19 +53,19 @@ def nonce_problem(nonce):
     return None
 
 
-def _proof(token, label, first_nonce, second_nonce):
-    message = f"{label}\n{first_nonce}\n{second_nonce}".encode("utf-8")
+def _proof(token, label, first_nonce, second_nonce, port):
+    message = f"{label}\n{first_nonce}\n{second_nonce}\n{int(port)}".encode("utf-8")
     return hmac.new(token.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def addon_proof(token, client_nonce, server_nonce):
+def addon_proof(token, client_nonce, server_nonce, port):
     """What the addon sends in its challenge: proves to the bridge it holds the token."""
-    return _proof(token, ADDON_PROOF_LABEL, client_nonce, server_nonce)
+    return _proof(token, ADDON_PROOF_LABEL, client_nonce, server_nonce, port)
 
 
-def bridge_proof(token, server_nonce, client_nonce):
+def bridge_proof(token, server_nonce, client_nonce, port):
     """What the bridge must send in its auth frame."""
-    return _proof(token, BRIDGE_PROOF_LABEL, server_nonce, client_nonce)
+    return _proof(token, BRIDGE_PROOF_LABEL, server_nonce, client_nonce, port)
 
 
 def proof_matches(expected, given):

@@ -131,8 +131,10 @@ class Greeting:
     greets a connection to a token-holding addon, so no request runs before it.
     """
 
-    def __init__(self, token, hello_reply_frame, new_nonce=handshake.new_nonce):
+    def __init__(self, token, hello_reply_frame, port, new_nonce=handshake.new_nonce):
+        """`port`: the addon's port this connection arrived on (bound into both proofs)."""
         self._token = token
+        self._port = port
         self._hello_reply = hello_reply_frame
         self._new_nonce = new_nonce
         self._expected_proof = None  # the client's proof, once the challenge is out
@@ -171,8 +173,8 @@ class Greeting:
         if problem is not None:
             raise unauthorized(f"{problem}; send 32 random bytes as 64 lowercase hex characters")
         server_nonce = self._new_nonce()
-        self._expected_proof = handshake.bridge_proof(self._token, server_nonce, client_nonce)
-        return challenge_frame(server_nonce, handshake.addon_proof(self._token, client_nonce, server_nonce))
+        self._expected_proof = handshake.bridge_proof(self._token, server_nonce, client_nonce, self._port)
+        return challenge_frame(server_nonce, handshake.addon_proof(self._token, client_nonce, server_nonce, self._port))
 
     def _on_auth(self, frame):
         if not isinstance(frame, dict) or frame.get("type") != "auth":

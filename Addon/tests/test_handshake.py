@@ -45,8 +45,8 @@ def test_the_addon_proof_verifies_with_the_client_side_function(secured):
     with FramedClient(secured.address) as client:
         challenge = client.hello(token=None)  # stop at the challenge
         assert challenge["type"] == "challenge", challenge
-        assert challenge["proof"] == expected_addon_proof(TOKEN, client.nonce, challenge["nonce"])
-        assert challenge["proof"] != expected_addon_proof("from-env", client.nonce, challenge["nonce"])
+        assert challenge["proof"] == expected_addon_proof(TOKEN, client.nonce, challenge["nonce"], client.port)
+        assert challenge["proof"] != expected_addon_proof("from-env", client.nonce, challenge["nonce"], client.port)
 
 
 def test_every_connection_gets_a_fresh_server_nonce(secured):
@@ -61,7 +61,7 @@ def test_every_connection_gets_a_fresh_server_nonce(secured):
 def test_wrong_token_is_unauthorized_closed_and_runs_nothing(secured, token):
     with FramedClient(secured.address) as client:
         challenge = client.hello(token=None)
-        proof = client_proof(token, challenge["nonce"], client.nonce)
+        proof = client_proof(token, challenge["nonce"], client.nonce, client.port)
         # The request rides in the same write as the auth: it must still never run.
         client.send_raw(client.encode({"type": "auth", "proof": proof}) + client.encode(intruder_request()))
         answer = client.receive()

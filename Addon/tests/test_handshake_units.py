@@ -13,24 +13,32 @@ from wire_clients import client_proof, expected_addon_proof
 TOKEN = "s3cret-tøken"  # non-ASCII on purpose: the key is the token's UTF-8 bytes
 CLIENT_NONCE = "0123456789abcdef" * 4
 SERVER_NONCE = "fedcba9876543210" * 4
+PORT = 9876
 # Computed outside Python with
-#   printf 'bmcp-addon-proof\n%s\n%s' $CN $SN | openssl dgst -sha256 -hmac 's3cret-tøken'
-ADDON_PROOF_VECTOR = "52b502df96ae37109c520010af5b4bfdbfbd4f28dfb5687801f9c14fc7135de0"
-BRIDGE_PROOF_VECTOR = "2be8d234fdf32720fe8885eb44954a718cfaf5c8c78351e828c717363e48e5a4"
+#   printf 'bmcp-addon-proof\n%s\n%s\n9876' $CN $SN | openssl dgst -sha256 -hmac 's3cret-tøken'
+ADDON_PROOF_VECTOR = "f8ee16b4887e2d37221f483caab7cb381f569ff03a8207c207f4d3e7d7518a74"
+BRIDGE_PROOF_VECTOR = "1aca78e02426a185c9a8efa3418be0b22ea3bc3011b67b39c2534f41905c6e66"
 HELLO_REPLY = {"type": "hello", "protocol": 2, "server": "bmcp-addon"}
 
 
 def test_proofs_match_independent_vectors():
-    assert handshake.addon_proof(TOKEN, CLIENT_NONCE, SERVER_NONCE) == ADDON_PROOF_VECTOR
-    assert handshake.bridge_proof(TOKEN, SERVER_NONCE, CLIENT_NONCE) == BRIDGE_PROOF_VECTOR
-    message = f"bmcp-bridge-proof\n{SERVER_NONCE}\n{CLIENT_NONCE}".encode()
+    assert handshake.addon_proof(TOKEN, CLIENT_NONCE, SERVER_NONCE, PORT) == ADDON_PROOF_VECTOR
+    assert handshake.bridge_proof(TOKEN, SERVER_NONCE, CLIENT_NONCE, PORT) == BRIDGE_PROOF_VECTOR
+    message = f"bmcp-bridge-proof\n{SERVER_NONCE}\n{CLIENT_NONCE}\n{PORT}".encode()
     assert hmac.new(TOKEN.encode(), message, hashlib.sha256).hexdigest() == BRIDGE_PROOF_VECTOR
 
 
 def test_addon_proof_is_not_a_bridge_proof():
     # Same nonces, swapped roles: a proof the addon sent cannot be replayed back to it.
-    assert handshake.addon_proof(TOKEN, CLIENT_NONCE, SERVER_NONCE) != handshake.bridge_proof(
-        TOKEN, CLIENT_NONCE, SERVER_NONCE
+    assert handshake.addon_proof(TOKEN, CLIENT_NONCE, SERVER_NONCE, PORT) != handshake.bridge_proof(
+        TOKEN, CLIENT_NONCE, SERVER_NONCE, PORT
+    )
+
+
+def test_a_proof_for_another_port_does_not_match():
+    # A greeting relayed from a squatted port to another Blender's port fails.
+    assert handshake.addon_proof(TOKEN, CLIENT_NONCE, SERVER_NONCE, PORT) != handshake.addon_proof(
+        TOKEN, CLIENT_NONCE, SERVER_NONCE, PORT + 1
     )
 
 
@@ -65,7 +73,7 @@ def test_proof_matches_is_strict():
 
 
 def greeting(token):
-    return protocol.Greeting(token, HELLO_REPLY, new_nonce=lambda: SERVER_NONCE)
+    return protocol.Greeting(token, HELLO_REPLY, PORT, new_nonce=lambda: SERVER_NONCE)
 
 
 def hello(**fields):
@@ -96,16 +104,16 @@ def test_with_a_token_the_right_proof_greets():
 
 
 def test_the_wire_clients_side_agrees_with_the_addon():
-    state = protocol.Greeting(TOKEN, HELLO_REPLY)  # a real random server nonce
+    state = protocol.Greeting(TOKEN, HELLO_REPLY, PORT)  # a real random server nonce
     challenge = state.on_frame(hello(nonce=CLIENT_NONCE))
-    assert challenge["proof"] == expected_addon_proof(TOKEN, CLIENT_NONCE, challenge["nonce"])
-    assert state.on_frame({"type": "auth", "proof": client_proof(TOKEN, challenge["nonce"], CLIENT_NONCE)})
+    assert challenge["proof"] == expected_addon_proof(TOKEN, CLIENT_NONCE, challenge["nonce"], PORT)
+    assert state.on_frame({"type": "auth", "proof": client_proof(TOKEN, challenge["nonce"], CLIENT_NONCE, PORT)})
     assert state.greeted
 
 
 @pytest.mark.parametrize(
     "auth",
-    [{"type": "auth", "proof": client_proof("other", SERVER_NONCE, CLIENT_NONCE)}, {"type": "auth"},
+    [{"type": "auth", "proof": client_proof("other", SERVER_NONCE, CLIENT_NONCE, PORT)}, {"type": "auth"},
      {"type": "auth", "proof": 7}, {"type": "auth", "proof": ADDON_PROOF_VECTOR}],
 )
 def test_a_wrong_or_missing_proof_is_unauthorized(auth):

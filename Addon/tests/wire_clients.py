@@ -17,18 +17,18 @@ class ConnectionClosed(Exception):
     pass
 
 
-def handshake_proof(token, label, first_nonce, second_nonce):
-    """hex(HMAC-SHA256(key=token, msg=label + "\\n" + first + "\\n" + second)), as the wire spec says."""
-    message = f"{label}\n{first_nonce}\n{second_nonce}".encode("utf-8")
+def handshake_proof(token, label, first_nonce, second_nonce, port):
+    """hex(HMAC-SHA256(key=token, msg=label + "\\n" + first + "\\n" + second + "\\n" + port)), as the wire spec says."""
+    message = f"{label}\n{first_nonce}\n{second_nonce}\n{port}".encode("utf-8")
     return hmac.new(token.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def expected_addon_proof(token, client_nonce, server_nonce):
-    return handshake_proof(token, "bmcp-addon-proof", client_nonce, server_nonce)
+def expected_addon_proof(token, client_nonce, server_nonce, port):
+    return handshake_proof(token, "bmcp-addon-proof", client_nonce, server_nonce, port)
 
 
-def client_proof(token, server_nonce, client_nonce):
-    return handshake_proof(token, "bmcp-bridge-proof", server_nonce, client_nonce)
+def client_proof(token, server_nonce, client_nonce, port):
+    return handshake_proof(token, "bmcp-bridge-proof", server_nonce, client_nonce, port)
 
 
 class FramedClient:
@@ -36,6 +36,7 @@ class FramedClient:
 
     def __init__(self, address, timeout=SOCKET_TIMEOUT):
         self.sock = socket.create_connection(address, timeout=timeout)
+        self.port = address[1]  # what this client dialled: bound into the handshake's proofs
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._buffer = b""
         self._ids = itertools.count(1)
@@ -102,9 +103,9 @@ class FramedClient:
             return answer
         self.challenge = answer
         if check_addon_proof:
-            expected = expected_addon_proof(token, self.nonce, answer["nonce"])
+            expected = expected_addon_proof(token, self.nonce, answer["nonce"], self.port)
             assert answer["proof"] == expected, f"the addon's proof does not match the token: {answer}"
-        self.send({"type": "auth", "proof": client_proof(token, answer["nonce"], self.nonce)})
+        self.send({"type": "auth", "proof": client_proof(token, answer["nonce"], self.nonce, self.port)})
         return self.receive()
 
     def next_id(self):

@@ -82,6 +82,8 @@ public enum ErrorCode {
     public static let badMessage = "bad_message"
     /// A restored session's journal could not be replayed whole (`Session.diverged`).
     public static let sessionDiverged = "session_diverged"
+    /// The session is in the middle of something (a restore) that this request must not cut into.
+    public static let sessionBusy = "session_busy"
     public static let unknownOp = "unknown_op"
     public static let badParams = "bad_params"
     public static let noBlender = "no_blender"

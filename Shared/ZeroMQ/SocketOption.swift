@@ -31,8 +31,9 @@ public enum SocketOption: Sendable {
     case curveServer(secretKey: CurveKey)
     /// Connect as a CURVE client: encrypt to `serverKey`, authenticate as `keyPair`.
     case curveClient(serverKey: CurveKey, keyPair: CurveKeyPair)
-    /// The ZAP domain; setting one makes libzmq refuse connections when no ZAP handler
-    /// answers, instead of accepting everyone.
+    /// The ZAP domain the handler is asked about. libzmq 4.3 asks ZAP only while a handler is
+    /// bound on the context (and accepts everyone otherwise), which is why `BusSecurity` binds
+    /// the handler before it makes any CURVE server.
     case zapDomain(String)
 }
 

@@ -271,10 +271,13 @@ def test_forged_broker_records_never_reach_the_logs(tcp_bus):
 
 class SquattingAddon:
     """Listens where an addon would and records every byte the bridge sends. `reply` answers
-    the bridge's hello: "hello" (as an addon without a token) or "challenge" (a bad proof)."""
+    the bridge's hello: "hello" (as an addon without a token), "challenge" (a bad proof), or
+    "relay": everything is passed to the real addon at `relay_to` and back, so the challenge
+    carries a real proof — for the other Blender's port."""
 
-    def __init__(self, reply: str):
+    def __init__(self, reply: str, relay_to: int | None = None):
         self.reply = reply
+        self.relay_to = relay_to
         self.server = socket.socket()
         self.server.bind(("127.0.0.1", 0))
         self.server.listen()
@@ -291,6 +294,9 @@ class SquattingAddon:
                 return
             self.connections += 1
             conn.settimeout(2)
+            if self.reply == "relay":
+                self._relay(conn)
+                continue
             try:
                 header = conn.recv(4)
                 body = conn.recv(struct.unpack(">I", header)[0]) if len(header) == 4 else b""
@@ -308,14 +314,37 @@ class SquattingAddon:
             finally:
                 conn.close()
 
+    def _relay(self, conn):
+        upstream = socket.create_connection(("127.0.0.1", self.relay_to), timeout=2)
+
+        def pump(source, target, record):
+            try:
+                while data := source.recv(65536):
+                    if record:
+                        self.received.extend(data)
+                    target.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for sock in (source, target):
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+        threading.Thread(target=pump, args=(conn, upstream, True), daemon=True).start()
+        threading.Thread(target=pump, args=(upstream, conn, False), daemon=True).start()
+
     def close(self):
         self.server.close()
 
 
-@pytest.mark.parametrize("reply", ["hello", "challenge"])
+@pytest.mark.parametrize("reply", ["hello", "challenge", "relay"])
 def test_a_program_squatting_the_addon_port_learns_nothing(system, reply):
-    """Before: the bridge sent its token in the hello to whatever listened on the port."""
-    squatter = SquattingAddon(reply)
+    """Before: the bridge sent its token in the hello to whatever listened on the port. A
+    squatter relaying to another Blender of the same user (same token) gets a real proof, but
+    for that Blender's port: the bridge refuses it too."""
+    squatter = SquattingAddon(reply, relay_to=system.addon_port)
     token = system.env["BMCP_ADDON_TOKEN"]
     bridge = Process(f"bridge-squatted-{reply}", [str(system.bin / "blender-bridge"), "--name", f"squatted-{reply}",
                                                   "--addon-port", str(squatter.port), "--log-level", "debug"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,7 @@ PORTS = {"BMCP_BROKER_CLIENTS": 5555, "BMCP_BROKER_WORKERS": 5556, "BMCP_EVENTS_
 
 def run(*argv: str):
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, f"{' '.join(argv)}: {done.stderr}"
+    assert done.returncode == 0, f"{' '.join(argv)} exited {done.returncode}: {done.stderr}{done.stdout}"
     return done.stdout
 
 
@@ -46,7 +47,7 @@ class TestHosts:
     """Namespaces `<tag>-<host>`, each with a veth into one bridge in the root namespace."""
 
     def __init__(self):
-        self.tag = f"bm{os.getpid() % 100000}"
+        self.tag = f"bm{secrets.token_hex(3)}"  # fresh per run: a leftover of a killed run never collides
         self.bridge = f"{self.tag}br"
         run("ip", "link", "add", self.bridge, "type", "bridge")
         run("ip", "link", "set", self.bridge, "up")

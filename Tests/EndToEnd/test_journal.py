@@ -282,3 +282,35 @@ def test_checkpoints_gone_past_the_kept_journal_are_reported_not_papered_over(sy
     finally:
         load.close()
     replace_blender(system)
+
+
+def kill_session_blender(system: System, session: str):
+    _, process = blender_process(system, instance_of(system, session))
+    process.signal(signal.SIGKILL)
+    process.popen.wait(timeout=10)
+
+
+def test_resume_after_a_loss_replays_the_journal_and_discarding_forgets_it(slow_checkpoints):
+    """resume_session of a session whose Blender died brings back its journal too; closing
+    with keep_checkpoint false forgets the history, so a later loss cannot bring it back."""
+    system = slow_checkpoints
+    client = BusClient(system.env["BMCP_BROKER_CLIENTS"], OWNER)
+    try:
+        session = new_session(system, "resume after loss")
+        for name in ("One", "Two"):
+            client.call("object.create", session, {"type": "cube", "name": name})
+        kill_session_blender(system, session)
+        wait_for(lambda: client.call("session.get", params={"session_id": session})["state"] == "lost", 30, "the session lost")
+        resumed = client.call("session.resume", params={"session_id": session}, timeout=120)
+        assert resumed["replayed"] == 2, resumed
+        assert {"One", "Two"} <= {o["name"] for o in client.call("scene.info", session)["objects"]}
+        replace_blender(system)
+
+        client.call("session.close", params={"session_id": session, "keep_checkpoint": False})
+        client.call("session.resume", params={"session_id": session}, timeout=120)
+        client.call("object.create", session, {"type": "cube", "name": "Three"})
+        kill_session_blender(system, session)
+        names = {o["name"] for o in client.call("scene.info", session, timeout=120)["objects"]}
+        assert "Three" in names and not {"One", "Two"} & names, names
+    finally:
+        client.close()

@@ -146,6 +146,17 @@ import ZeroMQ
         #expect(!MessageAuthentication.constantTimeEqual("abc", "abcd"))
     }
 
+    @Test func addonHandshakeProofsMatchTheAddonsVectors() {
+        // The same vectors as Addon/tests/test_handshake_units.py (computed there with openssl).
+        let client = String(repeating: "0123456789abcdef", count: 4), server = String(repeating: "fedcba9876543210", count: 4)
+        #expect(AddonHandshake.addonProof(token: "s3cret-tøken", clientNonce: client, serverNonce: server, port: 9876)
+                == "f8ee16b4887e2d37221f483caab7cb381f569ff03a8207c207f4d3e7d7518a74")
+        #expect(AddonHandshake.bridgeProof(token: "s3cret-tøken", clientNonce: client, serverNonce: server, port: 9876)
+                == "1aca78e02426a185c9a8efa3418be0b22ea3bc3011b67b39c2534f41905c6e66")
+        #expect(!AddonHandshake.verifyAddonProof("f8ee16b4887e2d37221f483caab7cb381f569ff03a8207c207f4d3e7d7518a74",
+                                                 token: "s3cret-tøken", clientNonce: client, serverNonce: server, port: 9877))
+    }
+
     @Test func curveKeysRoundTripThroughZ85AndNeverPrint() throws {
         let pair = try CurveKeyPair.generate()
         #expect(CurveKey(z85: pair.secretKey.z85) == pair.secretKey)

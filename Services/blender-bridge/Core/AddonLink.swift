@@ -162,12 +162,12 @@ final class AddonLink {
         }
         guard let serverNonce = frame["nonce"]?.stringValue, let proof = frame["proof"]?.stringValue,
               AddonHandshake.isNonce(serverNonce),
-              AddonHandshake.verifyAddonProof(proof, token: token, clientNonce: clientNonce, serverNonce: serverNonce) else {
+              AddonHandshake.verifyAddonProof(proof, token: token, clientNonce: clientNonce, serverNonce: serverNonce, port: port) else {
             refuse("the addon at \(address) could not prove it holds the token: refusing it (is something else listening on its port, or is its token different?)")
             return
         }
         addonProved = true
-        connection?.send(["type": "auth", "proof": .string(AddonHandshake.bridgeProof(token: token, clientNonce: clientNonce, serverNonce: serverNonce))])
+        connection?.send(["type": "auth", "proof": .string(AddonHandshake.bridgeProof(token: token, clientNonce: clientNonce, serverNonce: serverNonce, port: port))])
     }
 
     private func refuse(_ reason: String) {

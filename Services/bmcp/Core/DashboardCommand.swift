@@ -15,8 +15,9 @@ struct DashboardCommand: ParsableCommand {
     var http: String?
 
     func run() throws {
+        // The token mcp-front checks against: BMCP_TOKEN when set, else the token file.
         let path = Settings.tokenFilePath(flag: tokenFile, data: data.directory)
-        guard let token = try SecretFile.read(path) else {
+        guard let token = try Settings.token.explicit(nil) ?? SecretFile.read(path) else {
             throw ValidationError("no HTTP token at \(path): start the system with `bmcp up` first (it makes one)")
         }
         print(DashboardLink.url(http: Settings.http.resolve(http), token: token))

@@ -12,10 +12,11 @@ struct RunDirectory {
 
     func pidFile(for name: String) -> URL { folder.appendingPathComponent("\(name).pid") }
 
-    /// The data folder and its run/ and logs/, each 0700: logs name sessions and carry what
-    /// Blender printed, and the folder holds the secrets.
+    /// The data folder (made 0700 when new; a folder the user chose is left as it is) and its
+    /// run/ and logs/, each 0700: logs name sessions and carry what Blender printed.
     func create() throws {
-        for folder in [data, folder, logs] { try PrivateDirectory.prepare(folder.path) }
+        try PrivateDirectory.ensure(data.path)
+        for folder in [folder, logs] { try PrivateDirectory.prepare(folder.path) }
     }
 
     func readPID(_ file: URL) -> Int32? {

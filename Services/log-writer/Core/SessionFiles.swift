@@ -146,6 +146,8 @@ final class SessionFiles {
             let path = folder.appendingPathComponent(name).path
             descriptor = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard descriptor >= 0 else { throw FileError(path: path, code: errno) }
+            // A file made by an older version (0644) becomes private too.
+            _ = fchmod(descriptor, 0o600)
             // A line cut short by a crash (not removed at start-up, the disk was read-only
             // then) goes before anything is appended after it.
             let size = lseek(descriptor, 0, SEEK_END)

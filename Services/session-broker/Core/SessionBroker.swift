@@ -85,7 +85,8 @@ public final class SessionBroker {
     /// Requests for sessions whose instance has not re-registered since the broker started.
     var held: [(request: Envelope, route: [Data], until: UInt64)] = []
     /// Sessions being restored (checkpoint, then journal replay): their requests wait here.
-    var restoring: [String: [(request: Envelope, route: [Data])]] = [:]
+    var restoring: [String: RestoreAttempt] = [:]
+    var nextRestoreToken = 0
     /// Recent checkpoints' journal numbers per session, newest last, for pruning the journal.
     var checkpointSeqs: [String: [Int]] = [:]
     let startedAt = MonotonicClock.nanoseconds()

@@ -89,6 +89,7 @@ extension SessionBroker {
         let keep = try params.bool("keep_checkpoint") ?? true
         let session = try sessions.get(id)
         try checkOwner(session, client: request.source)
+        try refuseWhileRestoring(id, "closed")
         let finish: (String?) -> Void = { [unowned self] checkpoint in
             do throws(BusError) {
                 let closed = try sessions.update(id) {
@@ -100,6 +101,8 @@ extension SessionBroker {
                 }
                 if !keep {
                     try? FileManager.default.removeItem(at: sessions.folder(of: id).appendingPathComponent("checkpoints"))
+                    // The history goes with the checkpoints: a later restore must not bring it back.
+                    sessions.discardJournal(of: id)
                 }
                 events.publish(EventName.sessionClosed, session: id, payload: ["keep_checkpoint": .bool(keep)])
                 answer(route, request.reply(closed.json, source: source))
@@ -126,15 +129,25 @@ extension SessionBroker {
         if !sent { finish(nil) }
     }
 
+    private func refuseWhileRestoring(_ id: String, _ what: String) throws(BusError) {
+        guard restoring[id] == nil else {
+            throw BusError(code: ErrorCode.sessionBusy,
+                           message: "session '\(id)' is being restored (checkpoint and journal replay); it can be \(what) once that is done", retryable: true)
+        }
+    }
+
     private func resume(_ params: Params, request: Envelope, route: [Data]) throws(BusError) {
         let id = try params.sessionID()
         let session = try sessions.get(id)
         try checkOwner(session, client: request.source)
+        try refuseWhileRestoring(id, "resumed")
         let home: (instance: String, bridge: Data)
         if session.state == .active, let instance = session.instance, let bridge = bridges.bridge(holding: instance) {
             home = (instance, bridge)
         } else if let least = leastLoadedInstance() {
-            home = least
+            // Its scene is not on a live Blender: checkpoint and journal, like any restore.
+            try resumeByRestore(session, on: least, request: request, route: route)
+            return
         } else {
             throw noBlender
         }
@@ -171,6 +184,32 @@ extension SessionBroker {
         if !sent { throw noBlender }
     }
 
+    private func resumeByRestore(_ session: Session, on home: (instance: String, bridge: Data), request: Envelope,
+                                 route: [Data]) throws(BusError) {
+        let id = session.id
+        let previous = session.instance
+        try sessions.update(id) {
+            $0.state = .active
+            $0.instance = home.instance
+            $0.owner = request.source
+            $0.lastUsedAt = Date()
+        }
+        let note: JSONValue = ["from_instance": previous.map(JSONValue.string) ?? .null, "to_instance": .string(home.instance)]
+        beginRestore(id, instance: home.instance, bridge: home.bridge, note: note) { [unowned self] outcome in
+            switch outcome {
+            case .restored(let facts):
+                resident[home.instance] = id
+                events.publish(EventName.sessionResumed, session: id, payload: facts)
+                var body = (sessions.sessions[id] ?? session).json.objectValue ?? [:]
+                for key in ["restored_from", "replayed", "journal_seq", "unreadable_checkpoints"] { body[key] = facts[key] ?? body[key] }
+                body["resume_ms"] = facts["restore_ms"] ?? .null
+                answer(route, request.reply(.object(body), source: source))
+            case .diverged(let error), .failed(let error):
+                answer(route, request.failure(error, source: source))
+            }
+        }
+    }
+
     /// Every live Blender with what `bmcp status` shows: version, address, the bridge holding
     /// it, its sessions and when that bridge last proved itself alive.
     private func instanceList() -> JSONValue {
@@ -193,7 +232,8 @@ extension SessionBroker {
     func sweepIdleSessions() {
         let cutoff = Date().addingTimeInterval(-Double(configuration.idleTimeout.nanoseconds) / 1e9)
         let busy = Set(inFlight.values.compactMap(\.request.session))
-        for session in sessions.sessions.values where session.state == .active && session.lastUsedAt < cutoff && !busy.contains(session.id) {
+        for session in sessions.sessions.values where session.state == .active && session.lastUsedAt < cutoff
+            && !busy.contains(session.id) && restoring[session.id] == nil {
             let id = session.id
             guard let instance = session.instance, let bridge = bridges.bridge(holding: instance) else {
                 markIdle(id, checkpoint: nil)

@@ -68,6 +68,13 @@ final class SessionRegistry {
         }
     }
 
+    /// Forgets the whole history (close with keep_checkpoint false): the session starts again
+    /// from an empty scene, which needs no entry from before.
+    func discardJournal(of id: String) {
+        try? store.deleteJournal(of: id, seq: 0, from: true)
+        _ = try? update(id) { $0.journalPruned = 0 }
+    }
+
     /// Drops entries from `seq` on (a replay diverged there) or up to it (a checkpoint holds
     /// them; the session remembers how far, so an older scene is never taken for complete).
     func dropJournal(of id: String, seq: Int, from: Bool) {

@@ -18,20 +18,33 @@ extension SessionBroker {
         case failed(BusError)
     }
 
+    /// Starts restoring `id` on `instance`; `onFinish` runs when it ends, then the requests
+    /// that arrived meanwhile run (after a failure they are failed too: the session is lost
+    /// again, and the next request starts a new attempt).
     func beginRestore(_ id: String, instance: String, bridge: Data, note: JSONValue,
-                      first: (request: Envelope, route: [Data])) {
-        restoring[id] = [first]
+                      onFinish: @escaping (RestoreOutcome) -> Void) {
+        guard let session = sessions.sessions[id] else {
+            onFinish(.failed(BusError(code: ErrorCode.unknownSession, message: "no session '\(id)'")))
+            return
+        }
+        nextRestoreToken += 1
+        let token = nextRestoreToken
+        restoring[id] = RestoreAttempt(token: token, waiting: [], onFinish: onFinish)
         let started = MonotonicClock.nanoseconds()
-        guard let session = sessions.sessions[id] else { return }
+        loop.after(RestoreAttempt.deadline) { [unowned self] in
+            guard restoring[id]?.token == token else { return }
+            finishRestore(id, .failed(BusError(code: ErrorCode.timeout, message: "restoring session \(id) (checkpoint and journal replay) took longer than \(Int(RestoreAttempt.deadline.milliseconds / 1000)) s; the next command tries again", retryable: true)))
+        }
         let restore = Envelope.request(op: Op.sessionRestore, session: id, source: source)
         let sent = forward(restore, to: bridge, instance: instance, meta: context(for: session), note: nil,
                            requester: .broker { [unowned self] reply in
-                               self.restored(id, reply: reply, instance: instance, bridge: bridge, note: note, started: started)
+                               guard restoring[id]?.token == token else { return }
+                               self.restored(id, reply: reply, instance: instance, bridge: bridge, note: note, started: started, token: token)
                            })
         if !sent { finishRestore(id, .failed(noBlender)) }
     }
 
-    private func restored(_ id: String, reply: Envelope, instance: String, bridge: Data, note: JSONValue, started: UInt64) {
+    private func restored(_ id: String, reply: Envelope, instance: String, bridge: Data, note: JSONValue, started: UInt64, token: Int) {
         guard reply.kind == .reply, let result = reply.result, let held = result["journal_seq"]?.intValue else {
             finishRestore(id, .failed(reply.error ?? BusError(code: ErrorCode.badMessage,
                 message: "session.restore of \(id) answered without a journal_seq", retryable: true)))
@@ -60,11 +73,11 @@ extension SessionBroker {
             finishRestore(id, .diverged(error))
             return
         }
-        replay(id, entries: journal.entries[...], done: 0, instance: instance, bridge: bridge, facts: facts, started: started)
+        replay(id, entries: journal.entries[...], done: 0, instance: instance, bridge: bridge, facts: facts, started: started, token: token)
     }
 
     private func replay(_ id: String, entries: ArraySlice<JournalEntry>, done: Int, instance: String, bridge: Data,
-                        facts: [String: JSONValue], started: UInt64) {
+                        facts: [String: JSONValue], started: UInt64, token: Int) {
         guard let entry = entries.first, let session = sessions.sessions[id] else {
             var facts = facts
             facts["replayed"] = .int(Int64(done))
@@ -78,6 +91,7 @@ extension SessionBroker {
         let request = Envelope.request(op: entry.op, session: id, params: params, source: source)
         let sent = forward(request, to: bridge, instance: instance, meta: context(for: session, journalSeq: entry.seq), note: nil,
                            requester: .broker { [unowned self] reply in
+                               guard restoring[id]?.token == token else { return }  // that attempt already ended
                                guard reply.kind == .reply else {
                                    if let error = reply.error, error.retryable == true {
                                        self.finishRestore(id, .failed(error))  // Blender lost mid-replay: the next try starts over
@@ -89,7 +103,7 @@ extension SessionBroker {
                                    return
                                }
                                self.replay(id, entries: entries.dropFirst(), done: done + 1, instance: instance, bridge: bridge,
-                                           facts: facts, started: started)
+                                           facts: facts, started: started, token: token)
                            })
         if !sent { finishRestore(id, .failed(noBlender)) }
     }
@@ -109,18 +123,19 @@ extension SessionBroker {
             """)
     }
 
-    /// Lets the requests that waited go: the first (the one that found the session away) gets
-    /// the restore's facts, or its failure; the others run as usual.
+    /// Ends the attempt: its own request first (`onFinish`), then the ones that waited. A
+    /// failed attempt leaves the session lost, so nothing runs on a scene that lacks journal
+    /// entries: the next request starts a new attempt.
     func finishRestore(_ id: String, _ outcome: RestoreOutcome) {
-        var waiting = restoring.removeValue(forKey: id) ?? []
-        guard !waiting.isEmpty else { return }
-        let first = waiting.removeFirst()
-        switch outcome {
-        case .restored(let note):
-            dispatch(first.request, from: first.route, carrying: note)
-        case .diverged(let error), .failed(let error):
-            answer(first.route, first.request.failure(error, source: source))
+        guard let attempt = restoring.removeValue(forKey: id) else { return }
+        if case .failed(let error) = outcome {
+            _ = try? sessions.update(id) { $0.state = .lost }
+            logger.warning("restoring session \(id) failed: \(error.message)")
+            attempt.onFinish(outcome)
+            for next in attempt.waiting { answer(next.route, next.request.failure(error, source: source)) }
+            return
         }
-        for next in waiting { dispatch(next.request, from: next.route) }
+        attempt.onFinish(outcome)
+        for next in attempt.waiting { dispatch(next.request, from: next.route) }
     }
 }

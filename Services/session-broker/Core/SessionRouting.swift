@@ -35,7 +35,10 @@ extension SessionBroker {
             if request.isObservation {
                 throw BusError(code: ErrorCode.sessionNotLoaded, message: "session '\(id)' is being restored; an observer cannot read it now")
             }
-            restoring[id]?.append((request, route))
+            guard (restoring[id]?.waiting.count ?? 0) < RestoreAttempt.maxWaiting else {
+                throw BusError(code: ErrorCode.sessionBusy, message: "session '\(id)' is being restored and \(RestoreAttempt.maxWaiting) requests already wait for it; try again shortly", retryable: true)
+            }
+            restoring[id]?.waiting.append((request, route))
             return
         }
         guard session.state != .closed else {
@@ -54,7 +57,12 @@ extension SessionBroker {
             guard let instance, let bridge else { return }  // held until its instance re-registers
             if let placed, !observing {
                 // It moved: its scene comes back (checkpoint + journal) before this request runs.
-                beginRestore(id, instance: instance, bridge: bridge, note: placed, first: (request, route))
+                beginRestore(id, instance: instance, bridge: bridge, note: placed) { [unowned self] outcome in
+                    switch outcome {
+                    case .restored(let note): self.dispatch(request, from: route, carrying: note)
+                    case .diverged(let error), .failed(let error): self.answer(route, request.failure(error, source: self.source))
+                    }
+                }
                 return
             }
             let note = placed ?? carried
@@ -190,7 +198,6 @@ extension SessionBroker {
         var meta: [String: JSONValue] = pending.note?.objectValue ?? [:]
         meta["instance"] = pending.instance.map(JSONValue.string) ?? .null
         if let restored = state?["restored_from"], restored != .null { meta["restored_from"] = restored }
-        if let diverged = sessions.sessions[id]?.diverged { meta["diverged"] = diverged }
         if let saved = state?["user_scene_checkpoint"], saved != .null { meta["user_scene_checkpoint"] = saved }
         answer.meta = ["session": .object(meta)]
         return answer

@@ -35,7 +35,8 @@ public struct BusKeys: Sendable {
 
     /// What a client connecting over tcp:// needs: the servers' public key and its own pair.
     public func clientCredentials() throws -> (server: CurveKey, client: CurveKeyPair) {
-        guard let text = try? String(contentsOfFile: serverPublicPath, encoding: .utf8) else {
+        try checkFolder()
+        guard let text = try? SecretFile.readTrusted(serverPublicPath) else {
             throw Missing(description: "no bus server key at \(serverPublicPath): tcp:// endpoints use CURVE; run `bmcp keys` (or copy the broker host's server.pub there)")
         }
         guard let server = CurveKey(z85: text) else {
@@ -44,9 +45,10 @@ public struct BusKeys: Sendable {
         return (server, try pair(secretPath: clientSecretPath, role: "client"))
     }
 
-    /// The allow-listed client keys with their names.
+    /// The allow-listed client keys with their names; none if the folder or the file could
+    /// have been changed by someone else.
     public func authorizedClients() -> [CurveKey: String] {
-        guard let text = try? String(contentsOfFile: authorizedPath, encoding: .utf8) else { return [:] }
+        guard (try? checkFolder()) != nil, let text = try? SecretFile.readTrusted(authorizedPath) else { return [:] }
         var keys: [CurveKey: String] = [:]
         for line in text.split(whereSeparator: \.isNewline) {
             let fields = line.split(separator: " ", maxSplits: 1).map(String.init)
@@ -93,7 +95,21 @@ public struct BusKeys: Sendable {
         try SecretFile.write(text, to: authorizedPath, exclusive: false)
     }
 
+    /// The keys folder must be this user's alone: whoever can write in it could swap the
+    /// server's public key or allow-list themselves.
+    private func checkFolder() throws {
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw Missing(description: "no CURVE keys: the keys folder \(directory) does not exist; tcp:// endpoints use CURVE, run `bmcp keys` (folder: BMCP_KEYS or --keys)")
+        }
+        do {
+            try PrivateDirectory.check(directory)
+        } catch {
+            throw Missing(description: "keys folder: \(error)")
+        }
+    }
+
     private func pair(secretPath: String, role: String) throws -> CurveKeyPair {
+        try checkFolder()
         guard let text = try SecretFile.read(secretPath) else {
             throw Missing(description: "no CURVE \(role) key at \(secretPath): tcp:// endpoints use CURVE; run `bmcp keys` (folder: BMCP_KEYS or --keys)")
         }

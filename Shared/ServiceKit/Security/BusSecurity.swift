@@ -4,7 +4,7 @@ import ZeroMQ
 /// How a service's sockets are secured, by endpoint scheme:
 ///
 /// - `ipc://`: the socket file sits in a folder only this user can enter (`PrivateDirectory`);
-///   the bind side creates it 0700, both sides refuse one that others could have planted.
+///   whichever side comes first creates it 0700, both refuse one that others could have planted.
 /// - `tcp://`: CURVE. A server socket proves the installation's server key and asks the
 ///   context's `ZAPHandler` about each client key; a client presents its own pair and checks
 ///   the server's key. Without keys, or with a libzmq lacking CURVE, bind and connect fail
@@ -52,7 +52,7 @@ public struct BusSecurity: Sendable {
                 throw Refusal(description: "cannot bind \(endpoint) securely: \(error)")
             }
         case .ipc(let path):
-            try prepareFolder(of: path, endpoint: endpoint, create: true)
+            try prepareFolder(of: path, endpoint: endpoint)
         case .inproc:
             break
         case .other:
@@ -71,7 +71,7 @@ public struct BusSecurity: Sendable {
                 throw Refusal(description: "cannot connect to \(endpoint) securely: \(error)")
             }
         case .ipc(let path):
-            try prepareFolder(of: path, endpoint: endpoint, create: false)
+            try prepareFolder(of: path, endpoint: endpoint)
         case .inproc:
             break
         case .other:
@@ -79,17 +79,14 @@ public struct BusSecurity: Sendable {
         }
     }
 
-    /// A connecting side does not create the folder (the service binding there will), but a
-    /// folder that exists must be private, or the peer behind it could be anyone's.
-    private func prepareFolder(of path: String, endpoint: String, create: Bool) throws {
+    /// Both sides make the folder if it is missing and check it: a client that starts before
+    /// its server must not find, later, a folder and socket another user planted (ZeroMQ
+    /// reconnects without asking again), so it claims the folder first.
+    private func prepareFolder(of path: String, endpoint: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
         guard !folder.isEmpty else { return }
         do {
-            if create {
-                try PrivateDirectory.prepare(folder, tighten: false)
-            } else if FileManager.default.fileExists(atPath: folder) {
-                try PrivateDirectory.check(folder)
-            }
+            try PrivateDirectory.prepare(folder, tighten: false)
         } catch {
             throw Refusal(description: "\(endpoint): \(error)")
         }
@@ -109,10 +106,12 @@ extension SocketLoop {
         try socket.connect(endpoint)
     }
 
-    /// Starts this context's ZAP handler on this loop, once per context.
+    /// Starts this context's ZAP handler on this loop, once per context (claimed only once it
+    /// is bound, so a failed start is tried again by the next bind).
     func ensureZAP(keys: BusKeys) throws {
-        guard ZAPRegistry.claim(context) else { return }
+        guard !ZAPRegistry.has(context) else { return }
         _ = try ZAPHandler(loop: self, keys: keys)
+        ZAPRegistry.claim(context)
     }
 }
 
@@ -123,13 +122,14 @@ private enum ZAPRegistry {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var entries: [ObjectIdentifier: Entry] = [:]
 
-    static func claim(_ context: Context) -> Bool {
+    static func has(_ context: Context) -> Bool {
+        lock.withLock { entries[ObjectIdentifier(context)]?.context === context }
+    }
+
+    static func claim(_ context: Context) {
         lock.withLock {
-            let id = ObjectIdentifier(context)
-            if let entry = entries[id], entry.context === context { return false }
             entries = entries.filter { $0.value.context != nil }
-            entries[id] = Entry(context)
-            return true
+            entries[ObjectIdentifier(context)] = Entry(context)
         }
     }
 }

@@ -32,6 +32,16 @@ public enum SecretFile {
 
     /// The secret in `path`, nil when there is no such file. Refuses a file others may read.
     public static func read(_ path: String) throws -> String? {
+        try read(path, allowReadableByOthers: false)
+    }
+
+    /// A file that is no secret but must be trusted (a public key, an allow-list): others may
+    /// read it, but it must be ours, not a symlink, and writable by no one else.
+    public static func readTrusted(_ path: String) throws -> String? {
+        try read(path, allowReadableByOthers: true)
+    }
+
+    private static func read(_ path: String, allowReadableByOthers: Bool) throws -> String? {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -45,8 +55,8 @@ public enum SecretFile {
         guard info.st_uid == getuid() else {
             throw Refusal(description: "\(path) belongs to uid \(info.st_uid), not to this user: refusing a secret someone else could have written")
         }
-        guard info.st_mode & 0o077 == 0 else {
-            throw Refusal(description: "\(path) is readable by other users (mode \(String(info.st_mode & 0o777, radix: 8))): run chmod 600 \(path), or delete it to have a new one made")
+        guard info.st_mode & (allowReadableByOthers ? 0o022 : 0o077) == 0 else {
+            throw Refusal(description: "\(path) is \(allowReadableByOthers ? "writable" : "readable") by other users (mode \(String(info.st_mode & 0o777, radix: 8))): run chmod \(allowReadableByOthers ? "644" : "600") \(path), or delete it to have a new one made")
         }
         var bytes = [UInt8](repeating: 0, count: 4096)
         let count = Glibc.read(fd, &bytes, bytes.count)

@@ -151,8 +151,8 @@ final class AddonConnection {
         var hello = try exchange(["type": "hello", "protocol": 2, "client": "mcp-latency", "nonce": .string(nonce)])
         if hello["type"] == "challenge", let token = ProcessInfo.processInfo.environment["BMCP_ADDON_TOKEN"],
            let serverNonce = hello["nonce"]?.stringValue, let proof = hello["proof"]?.stringValue,
-           AddonHandshake.verifyAddonProof(proof, token: token, clientNonce: nonce, serverNonce: serverNonce) {
-            hello = try exchange(["type": "auth", "proof": .string(AddonHandshake.bridgeProof(token: token, clientNonce: nonce, serverNonce: serverNonce))])
+           AddonHandshake.verifyAddonProof(proof, token: token, clientNonce: nonce, serverNonce: serverNonce, port: port) {
+            hello = try exchange(["type": "auth", "proof": .string(AddonHandshake.bridgeProof(token: token, clientNonce: nonce, serverNonce: serverNonce, port: port))])
         }
         guard hello["type"] == "hello" else { throw Failure(description: "the addon refused hello: \(hello)") }
     }

@@ -47,7 +47,15 @@ struct HTTPAccess: Sendable {
     }
 
     func hostAllowed(_ host: String) -> Bool {
-        Self.loopbackHosts.contains(host) || host.hasPrefix("127.") && host.split(separator: ".").count == 4 || allowedHosts.contains(host)
+        Self.loopbackHosts.contains(host) || Self.isLoopbackIPv4Literal(host) || allowedHosts.contains(host)
+    }
+
+    /// 127.0.0.0/8 written as an address, not a name: `127.1.attacker.example` is a DNS name
+    /// a rebinding page controls, and must not pass for loopback.
+    static func isLoopbackIPv4Literal(_ host: String) -> Bool {
+        var address = in_addr()
+        guard inet_pton(AF_INET, host, &address) == 1 else { return false }
+        return UInt32(bigEndian: address.s_addr) >> 24 == 127
     }
 
     func originAllowed(_ origin: String, authority: String) -> Bool {
