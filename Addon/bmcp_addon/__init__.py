@@ -48,8 +48,18 @@ class RunningAddon:
 
         self.mode = mode
         self.settings = settings
-        self.executor = MainThreadExecutor()
-        self.sessions = SessionManager(on_checkpoint=self._announce_checkpoint)
+        from .settings import gui_burst, gui_linger
+
+        gui = mode == "gui"
+        self.executor = MainThreadExecutor(tick_budget=gui_burst(), linger=gui_linger()) if gui else MainThreadExecutor()
+        # GUI: the user's scene is a session of its own, and the panel shows what happens.
+        self.gui = None
+        if mode == "gui":
+            from .gui_home import GuiHome
+
+            self.gui = GuiHome(self)
+        self.sessions = SessionManager(on_checkpoint=self._announce_checkpoint,
+                                       home=self.gui.home if self.gui else None)
         blender_version = commands.blender_version()
         self.server = AddonServer(
             settings,
@@ -69,10 +79,23 @@ class RunningAddon:
         )
         self.dispatcher = RequestDispatcher(commands.registry, self.context)
         # Debounced checkpoints are written between commands on the main thread.
-        self.executor.set_idle_task(self.sessions.tick)
+        self.executor.set_idle_task(self._idle if self.gui else self.sessions.tick)
         self._v1 = v1
 
+    @property
+    def status(self):
+        return self.gui.status if self.gui else None
+
+    def home_name(self):
+        return self.gui.home_name() if self.gui else None
+
+    def _idle(self):
+        waits = [wait for wait in (self.sessions.tick(), self.gui.idle()) if wait is not None]
+        return min(waits) if waits else None
+
     def answer_request(self, request, connection):
+        if self.gui is not None:
+            return self.gui.answer(self.dispatcher.answer, request, connection)
         return self.dispatcher.answer(request, connection)
 
     def run_v1(self, message):
@@ -253,18 +276,26 @@ def _start_gui(settings):
         return
     running = _start(settings, "gui")
     if running is not None:
+        running.gui.start()
         running.executor.start_timer()
         _running = running
+
+
+def running_addon():
+    """The RunningAddon serving in this (GUI) Blender, or None (the panel reads it)."""
+    return _running
 
 
 def register():
     import bpy
 
-    from . import preferences
+    from . import panel, preferences
     from .settings import AddonSettings, SettingsError
 
     _configure_logging()
     preferences.register()
+    if not bpy.app.background:
+        panel.register()
 
     if bpy.app.background:
         # Timers never fire once a background script returns, so a server here
@@ -304,6 +335,9 @@ def unregister():
         running.executor.stop_timer()
         running.server.stop()
         running.sessions.discard_template()
-    from . import preferences
+        if running.gui is not None:
+            running.gui.stop()
+    from . import panel, preferences
 
+    panel.unregister()
     preferences.unregister()

@@ -103,7 +103,8 @@ class Connection:
         else:
             self.protocol = "v2"
             self._reader = FrameReader(settings.max_frame)
-            hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode)
+            # home_fields is replaced whole by the main thread when the user's file changes.
+            hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode, self.server.home_fields)
             self._greeting = protocol.Greeting(settings.token, hello_reply, port=self._local_port())
 
     def _local_port(self):

@@ -34,28 +34,31 @@ class RequestDispatcher:
     def sessions(self):
         return self.context.sessions
 
-    def run_op(self, op, params):
-        """Run one op; mark the session dirty if it changed (or may have changed) the scene."""
+    def run_op(self, op, params, tool=None):
+        """Run one op; mark the session dirty if it changed (or may have changed) the scene.
+        `tool` (the MCP tool that sent it, if any) names the undo step."""
         mutates = self.registry.mutates(op)
         try:
             result = self.registry.run(op, params, self.context)
         except OpError as exc:
             if mutates and exc.code not in _CLEAN_REFUSALS:
-                self._after_change(op)
+                self._after_change(op, tool)
             raise
         except Exception:
             if mutates:
-                self._after_change(op)
+                self._after_change(op, tool)
             raise
         if mutates or (isinstance(result, dict) and "changed" in result):
-            self._after_change(op)
+            self._after_change(op, tool)
         return result
 
-    def _after_change(self, op):
+    def _after_change(self, op, tool=None):
         if self.sessions is not None:
             self.sessions.mark_dirty()
         if self.context.mode == "gui" and op not in _NO_UNDO_STEP:
-            push_step(f"bmcp {op}")
+            # One undo step per MCP command, named after the tool the user's client called,
+            # so Edit > Undo History reads like the conversation.
+            push_step(f"MCP: {tool}" if tool else f"bmcp {op}")
 
     def answer(self, request, connection=None):
         """The reply or error frame for a protocol.Request. Never raises."""
@@ -72,7 +75,7 @@ class RequestDispatcher:
                     raise OpError("bad_session", "sessions are not available in this addon instance")
                 if request.op not in _NON_ACTIVATING:
                     activation = sessions.enter(session_context, connection)
-            frame = protocol.reply_frame(request.id, self.run_op(request.op, request.params))
+            frame = protocol.reply_frame(request.id, self.run_op(request.op, request.params, request.tool))
             if session_context is not None and session_context.journal_seq:
                 sessions.note_applied(session_context)
         except OpError as exc:
@@ -96,5 +99,7 @@ class RequestDispatcher:
                 "restored_from": activation.restored_from if activation else None,
                 "checkpoint": sessions.written.get(session_context.id),
             }
+            if activation is not None and activation.user_scene_checkpoint:
+                frame["session"]["user_scene_checkpoint"] = activation.user_scene_checkpoint
         return frame
 

@@ -26,7 +26,9 @@ WARM_INTERVAL = 0.01
 IDLE_INTERVAL = 0.05
 HOT_WINDOW = 1.0
 WARM_WINDOW = 10.0
-# How long one timer tick may run jobs before handing the UI back (one frame).
+# How long one timer tick may run jobs before handing the UI back (one frame), unless the
+# add-on gives another budget: the GUI's is settings.gui_burst(), so that a burst of commands
+# is not interleaved with full redraws (each one costs more than a command).
 TICK_BUDGET = 0.016
 # After a job, wait this long for the next one inside the same tick: a client
 # issuing commands back to back then skips Blender's ~5 ms loop sleep. 6 ms covers
@@ -42,7 +44,14 @@ _WAKE = object()
 
 
 class MainThreadExecutor:
-    def __init__(self):
+    def __init__(self, tick_budget=TICK_BUDGET, linger=LINGER):
+        # GUI: how long one tick may keep running jobs that arrive back to back, and how long it
+        # waits for the next one (settings.gui_burst, settings.gui_linger).
+        self._tick_budget = tick_budget
+        self._linger = linger
+        # Set (from a load_post handler) when a job opened a file: the tick ends after that job,
+        # because Blender finishes a load (its undo history among it) only in its event loop.
+        self.end_tick_requested = False
         self._jobs = queue.SimpleQueue()
         self._stopping = threading.Event()
         self._last_work = float("-inf")
@@ -133,12 +142,15 @@ class MainThreadExecutor:
     def _drain_once(self):
         started = time.perf_counter()
         ran_any = False
-        while time.perf_counter() - started < TICK_BUDGET:
+        while time.perf_counter() - started < self._tick_budget:
             try:
-                job = self._jobs.get(timeout=LINGER) if ran_any else self._jobs.get_nowait()
+                job = self._jobs.get(timeout=self._linger) if ran_any else self._jobs.get_nowait()
             except queue.Empty:
                 break
             ran_any = self._run(job) or ran_any
+            if self.end_tick_requested:
+                self.end_tick_requested = False
+                break
         interval = self._next_interval()
         due_in = self._run_idle_task()
         if due_in is not None:

@@ -41,4 +41,13 @@ def session_restore(ctx):
 
 @registry.op("session.status")
 def session_status(ctx):
-    return _manager(ctx).status()
+    import bpy
+
+    manager = _manager(ctx)
+    status = manager.status()
+    # The open file as Blender sees it: what Ctrl-S would write, and whether it has unsaved changes.
+    status["file"] = {"path": bpy.data.filepath or None, "unsaved_changes": bool(bpy.data.is_dirty)}
+    if manager.home is not None:
+        status["home_session"] = manager.home.session_id
+        status["user_scene"] = manager.home.describe()
+    return status

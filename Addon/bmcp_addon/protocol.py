@@ -47,8 +47,9 @@ def event_frame(name, **fields):
     return frame
 
 
-def hello_reply(blender_version, mode):
-    return {
+def hello_reply(blender_version, mode, home=None):
+    """`home` ({"id", "name"}): a GUI Blender's home session, the user's own scene."""
+    frame = {
         "type": "hello",
         "protocol": PROTOCOL_VERSION,
         "server": SERVER_NAME,
@@ -56,6 +57,10 @@ def hello_reply(blender_version, mode):
         "blender_version": blender_version,
         "mode": mode,
     }
+    if home:
+        frame["home_session"] = home["id"]
+        frame["home_name"] = home["name"]
+    return frame
 
 
 def describe_value(value, limit=60):
@@ -190,6 +195,7 @@ class Request:
     op: str
     params: dict
     session: object = None  # a session_context.SessionContext, or None
+    tool: str = None  # the MCP tool behind the request (names the GUI undo step)
 
 
 def parse_request(frame, data_dir=None):
@@ -221,7 +227,8 @@ def parse_request(frame, data_dir=None):
         session = parse_session_context(frame.get("session"), data_dir)
     except BadSession as exc:
         raise ProtocolError("bad_session", str(exc), request_id) from None
-    return Request(request_id, op, params, session)
+    tool = frame.get("tool")
+    return Request(request_id, op, params, session, tool if isinstance(tool, str) and tool else None)
 
 
 def frame_type(frame):

@@ -33,6 +33,8 @@ class AddonServer:
         self.v1_allowed = v1_allowed
         self.mode = mode
         self.blender_version = blender_version
+        # GUI: {"id", "name"} of the home session (the user's scene), sent in the hello.
+        self.home_fields = None
         self.executor = executor
         self.answer_request = answer_request
         self.run_v1 = run_v1

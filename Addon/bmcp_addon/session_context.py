@@ -8,7 +8,8 @@ unit-tested without Blender.
                 "observe": false}
 
 `observe` marks a read-only look (log-writer's snapshots): it is answered only while the
-session is resident, and never loads it.
+session is resident, and never loads it. `home` marks a GUI Blender's home session: the
+user's own scene (see home_scene.py), never loaded from the template.
 """
 
 import os
@@ -39,6 +40,7 @@ class SessionContext:
     # The broker's journal number for this mutating command; checkpoints record the
     # highest one applied, so a restore knows which journal entries to replay.
     journal_seq: int = None
+    home: bool = False
 
     @property
     def checkpoint_dir(self):
@@ -55,10 +57,10 @@ def parse_session_context(raw, data_dir=None):
         return None
     if not isinstance(raw, dict):
         raise BadSession(f"'session' must be an object, got {describe_value(raw)}")
-    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint", "observe", "journal_seq"})
+    unknown = sorted(set(raw) - {"id", "dir", "expect_checkpoint", "observe", "journal_seq", "home"})
     if unknown:
         raise BadSession(
-            f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, id, journal_seq, observe)")
+            f"unknown session field '{unknown[0]}' (known: dir, expect_checkpoint, home, id, journal_seq, observe)")
     session_id = raw.get("id")
     if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
         raise BadSession(
@@ -94,7 +96,10 @@ def parse_session_context(raw, data_dir=None):
     journal_seq = raw.get("journal_seq")
     if journal_seq is not None and (isinstance(journal_seq, bool) or not isinstance(journal_seq, int) or journal_seq < 1):
         raise BadSession(f"journal_seq must be a whole number of 1 or more, got {describe_value(journal_seq)}")
-    return SessionContext(session_id, directory, expect, observe, journal_seq)
+    home = raw.get("home", False)
+    if not isinstance(home, bool):
+        raise BadSession(f"home must be a boolean, got {describe_value(home)}")
+    return SessionContext(session_id, directory, expect, observe, journal_seq, home)
 
 
 def checkpoint_name(counter, now=None, journal_seq=0):

@@ -41,6 +41,7 @@ class Resident:
     last_change: float = None
     last_checkpoint: str = None
     retry_at: float = None  # after a failed debounced save
+    home: bool = False  # the GUI user's own scene (home_scene.py)
     # The highest broker journal number whose command this scene holds.
     applied_seq: int = 0
     # The connection that last spoke for this session; events go there.
@@ -55,13 +56,16 @@ class Resident:
 class Activation:
     activated: bool
     restored_from: str = None
+    user_scene_checkpoint: str = None  # GUI: where the user's scene was saved before this load
 
 
 class SessionManager:
-    def __init__(self, on_checkpoint=None):
+    def __init__(self, on_checkpoint=None, home=None):
         """on_checkpoint(connection, session_id, path): a checkpoint nobody asked
-        for in this request was written (debounce, or saved on switching away)."""
+        for in this request was written (debounce, or saved on switching away).
+        home: a home_scene.HomeScene in a GUI Blender (the user's scene is a session)."""
         self.resident = None
+        self.home = home
         self._on_checkpoint = on_checkpoint
         self._counter = itertools.count(1)
         self._template_dir = None
@@ -88,6 +92,10 @@ class SessionManager:
         self._template_dir = self._template = None
 
     def _open_template(self):
+        if self.home is not None:
+            # GUI: the template would be the user's own scene (the add-on starts with it loaded).
+            self.home.open_new_scene()
+            return
         if self._template is None:
             self.save_template()
         # Open a throwaway copy: the loaded file's path is where a plain
@@ -120,6 +128,8 @@ class SessionManager:
                 f"session '{context.id}' is not loaded in this Blender "
                 f"(resident: {resident.id if resident else 'none'}); an observer does not load it",
             )
+        if self.home is not None and context.home:
+            return self._enter_home(context, connection)
         source = rules.newest_checkpoint(context.checkpoint_dir)
         if source is None and context.expect_checkpoint:
             raise OpError(
@@ -127,6 +137,7 @@ class SessionManager:
                 f"session '{context.id}' expects a checkpoint but {context.checkpoint_dir} holds no .blend file",
                 dir=context.checkpoint_dir,
             )
+        user_scene = self._leave_user_scene(context)
         if resident is not None and resident.dirty:
             path = self.checkpoint(reason="switch")
             self._notify(resident, path)
@@ -145,6 +156,30 @@ class SessionManager:
                 ) from None
         self.resident = Resident(context.id, context.dir, last_checkpoint=source, connection=_weak(connection),
                                  applied_seq=rules.checkpoint_journal_seq(source))
+        return Activation(activated=True, restored_from=source, user_scene_checkpoint=user_scene)
+
+    # -- the GUI user's own scene (home_scene.py) ---------------------------------------
+
+    def _leave_user_scene(self, context):
+        """GUI: checkpoint the user's scene before another session's is loaded; -> its path."""
+        resident = self.resident
+        if self.home is None or (resident is not None and not resident.home):
+            return None  # headless, or the user's scene was already put aside
+        folder = resident.dir if resident is not None else self.home.folder_beside(context.dir)
+        return self.home.checkpoint(folder, next(self._counter))
+
+    def _enter_home(self, context, connection):
+        """Make the user's scene resident: adopt it as it is, or bring it back."""
+        resident = self.resident
+        if resident is None:
+            # In a GUI Blender no resident session means the user's own scene is loaded.
+            self.resident = Resident(context.id, context.dir, home=True, connection=_weak(connection))
+            return Activation(activated=False)
+        if resident is not None and resident.dirty:
+            self._notify(resident, self.checkpoint(reason="switch"))
+        source = self.home.restore()
+        self.resident = Resident(context.id, context.dir, home=True, last_checkpoint=self.home.saved.path,
+                                 connection=_weak(connection))
         return Activation(activated=True, restored_from=source)
 
     def restore(self, context, connection):
@@ -156,6 +191,12 @@ class SessionManager:
         if resident is not None and resident.id == context.id:
             resident.connection = _weak(connection)
             return {"restored_from": None, "journal_seq": resident.applied_seq, "skipped": [], "resident": True}
+        if self.home is not None and context.home:
+            activation = self._enter_home(context, connection)
+            return {"restored_from": activation.restored_from, "journal_seq": self.resident.applied_seq, "skipped": [],
+                    "resident": not activation.activated}
+        # GUI: never load over the user's scene without putting it aside first.
+        user_scene = self._leave_user_scene(context)
         if resident is not None and resident.dirty:
             path = self.checkpoint(reason="switch")
             self._notify(resident, path)
@@ -172,10 +213,12 @@ class SessionManager:
             seq = rules.checkpoint_journal_seq(source)
             self.resident = Resident(context.id, context.dir, last_checkpoint=source, connection=_weak(connection),
                                      applied_seq=seq)
-            return {"restored_from": source, "journal_seq": seq, "skipped": skipped, "resident": False}
+            return {"restored_from": source, "journal_seq": seq, "skipped": skipped, "resident": False,
+                    "user_scene_checkpoint": user_scene}
         self._open_template()
         self.resident = Resident(context.id, context.dir, connection=_weak(connection))
-        return {"restored_from": None, "journal_seq": 0, "skipped": skipped, "resident": False}
+        return {"restored_from": None, "journal_seq": 0, "skipped": skipped, "resident": False,
+                "user_scene_checkpoint": user_scene}
 
     def note_applied(self, context):
         """A mutating command with a journal number succeeded in the resident session."""
@@ -187,8 +230,10 @@ class SessionManager:
 
     def mark_dirty(self):
         resident = self.resident
-        if resident is None:
-            return  # the startup scene (no session) is never checkpointed
+        if resident is None or resident.home:
+            # The user's own scene is checkpointed only when another scene is about to replace
+            # it (never on a command's path); Blender's autosave covers it otherwise.
+            return
         now = time.monotonic()
         if not resident.dirty:
             resident.dirty = True
@@ -236,7 +281,10 @@ class SessionManager:
         if resident is None:
             return None
         path = self.checkpoint(reason="release") if resident.dirty else None
-        self._open_template()
+        if self.home is not None and self.home.saved is not None and not resident.home:
+            self.home.restore()  # a GUI Blender goes back to what the user had, not to the template
+        elif not resident.home:
+            self._open_template()
         self.resident = None
         return path
 

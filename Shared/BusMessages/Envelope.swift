@@ -98,5 +98,6 @@ public enum ErrorCode {
     public static let sessionInUse = "session_in_use"
     public static let sessionNotLoaded = "session_not_loaded"
     public static let unknownInstance = "unknown_instance"
+    public static let noGUIBlender = "no_gui_blender"
     public static let registryFailed = "registry_failed"
 }

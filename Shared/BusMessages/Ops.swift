@@ -21,6 +21,8 @@ public enum Op {
     public static let sessionDetach = "session.detach"
     public static let sessionClose = "session.close"
     public static let sessionResume = "session.resume"
+    /// The home session of a GUI Blender (the user's own scene), registered on first ask.
+    public static let sessionHome = "session.home"
     public static let instanceList = "instance.list"
     public static let eventsReplay = "events.replay"
 

@@ -31,6 +31,7 @@ GROUPS = {
     "throughput": "bench_throughput",
     "memory": "bench_memory",
     "cold_start": "bench_cold_start",
+    "gui": "bench_gui",
     "journal": "bench_journal",
     "log_writer": "log_bench",
 }

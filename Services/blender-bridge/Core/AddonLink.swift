@@ -27,6 +27,11 @@ final class AddonLink {
     private var connection: AddonConnection?
     private(set) var isReady = false
     private(set) var blenderVersion = "unknown"
+    /// From the addon's hello: "headless" or "gui", and a GUI Blender's home session (the
+    /// user's own scene) with its name, so the broker can route clients to what the user sees.
+    private var mode = "unknown"
+    private var homeSession: String?
+    private var homeName: String?
     private var lastHeard: UInt64 = 0
     /// Requests sent to the addon, by the addon-side id.
     private var pending: [String: Envelope] = [:]
@@ -57,7 +62,11 @@ final class AddonLink {
     var inFlight: Int { pending.count }
 
     var announcement: JSONValue {
-        ["id": .string(instanceID), "blender_version": .string(blenderVersion), "address": .string(address), "capacity": 1]
+        var fields: [String: JSONValue] = ["id": .string(instanceID), "blender_version": .string(blenderVersion),
+                                           "address": .string(address), "capacity": 1, "mode": .string(mode)]
+        if let homeSession { fields["home_session"] = .string(homeSession) }
+        if let homeName { fields["home_name"] = .string(homeName) }
+        return .object(fields)
     }
 
     /// Sends `request` to Blender; its answer comes back through `onAnswer`.
@@ -69,6 +78,8 @@ final class AddonLink {
                                           "params": request.params ?? [:]]
         // The broker's session context tells the addon which session's scene to work in.
         if let context = request.meta?["session_context"] { frame["session"] = context }
+        // The MCP tool behind the op names the GUI's undo step ("MCP: create_object").
+        if let tool = request.meta?["tool"] { frame["tool"] = tool }
         connection?.send(.object(frame))
     }
 
@@ -121,6 +132,9 @@ final class AddonLink {
             isReady = true
             backoff = .milliseconds(100)
             blenderVersion = frame["blender_version"]?.stringValue ?? "unknown"
+            mode = frame["mode"]?.stringValue ?? "unknown"
+            homeSession = frame["home_session"]?.stringValue
+            homeName = frame["home_name"]?.stringValue
             logger.info("connected to the addon at \(address) (Blender \(blenderVersion), \(frame["mode"]?.stringValue ?? "?") mode)")
             onChange(.ready)
         case "reply", "error":

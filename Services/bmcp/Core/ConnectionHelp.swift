@@ -14,6 +14,10 @@ struct ConnectionHelp {
         let clients = clientConfigurations()
         let file = plan.run.data.appendingPathComponent("secrets/mcp-clients.json").path
         let written = (try? SecretFile.write(clients, to: file, exclusive: false)) != nil
+        // The GUI addon's "Copy MCP client configuration" button reads it from the run folder.
+        if let runFolder = plan.environment["BMCP_RUN"] {
+            _ = try? SecretFile.write(clients, to: runFolder + "/mcp-clients.json", exclusive: false)
+        }
         let started = plan.blender == nil ? 0 : plan.blenders
         var lines = ["Blender MCP v2 is up.",
                      "  Blenders       \(started) headless (addon ports \(plan.firstAddonPort)…\(plan.firstAddonPort + max(0, started - 1)))"

@@ -21,7 +21,7 @@ struct UpCommand: AsyncParsableCommand {
     var blenders: Int?
     @Option(help: "How many blender-bridges share the Blenders")
     var bridges: Int = 1
-    @Option(name: .customLong("attach"), help: "A Blender already running the addon (GUI or not), as host:port; repeatable")
+    @Option(name: .customLong("attach"), help: "A Blender already running the addon (GUI or not), as host:port; repeatable. Bare `--attach` (or `--attach auto`): every GUI Blender whose addon announced itself in the run folder")
     var attached: [String] = []
     @Option(help: "Blender executable (env BLENDER; default: `blender` on PATH)")
     var blender: String?
@@ -62,6 +62,16 @@ struct UpCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("run folder for the bus's sockets: \(error)")
         }
+        let resolved: (addresses: [String], warnings: [String])
+        do {
+            resolved = try AnnouncedBlenders(runFolder: runFolder).resolve(attached)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        for warning in resolved.warnings { logger.warning("\(warning)") }
+        if attached.contains(AttachArgument.auto) {
+            logger.notice("attaching the announced GUI Blender(s): \(resolved.addresses.joined(separator: ", "))")
+        }
         let secrets = try Secrets(data: run.data.path)
         var environment = ProcessInfo.processInfo.environment
         environment["BMCP_RUN"] = runFolder
@@ -88,7 +98,7 @@ struct UpCommand: AsyncParsableCommand {
         let plan = SupervisorPlan(
             binaries: binaries, addonDirectory: try Installation.addonDirectory(override: addon),
             blender: headlessBlenders > 0 ? try BlenderLocator.executable(override: blender) : nil,
-            blenders: headlessBlenders, bridges: bridges, attached: attached,
+            blenders: headlessBlenders, bridges: bridges, attached: resolved.addresses,
             addonHost: Settings.addonHost.resolve(addonHost), firstAddonPort: port, run: run, environment: environment,
             http: noHTTP ? nil : Settings.http.resolve(http), secrets: secrets)
         try await ServiceRunner.run([Supervisor(plan: plan, logger: logger)], logger: logger)

@@ -3,6 +3,7 @@ import BMCPCore
 @main
 enum Entry {
     static func main() async {
-        await BMCPCommand.main()
+        // A bare `bmcp up --attach` means every announced GUI Blender (AttachArgument).
+        await BMCPCommand.main(AttachArgument.rewrite(Array(CommandLine.arguments.dropFirst())))
     }
 }

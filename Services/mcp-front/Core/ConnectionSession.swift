@@ -4,7 +4,8 @@ import ServiceKit
 
 /// The session this MCP connection works in when a tool call names none. MCP's newest spec
 /// has no transport sessions, so ours is ordinary state of the connection: the first scene
-/// call without one creates a session, and the session tools switch it.
+/// call without one takes the user's own scene in an attached GUI Blender (its home session),
+/// else creates a session; the session tools switch it.
 actor ConnectionSession {
     /// This connection's identity at the broker, for session ownership.
     nonisolated let client: String
@@ -40,6 +41,10 @@ actor ConnectionSession {
                 throw attached.error ?? BusError(code: "attach_failed", message: "could not attach session \(current)")
             }
         }
+        if current == nil, let home = await homeSession(broker: broker, timeout: timeout) {
+            set(home)
+            return home
+        }
         var params: [String: JSONValue] = ["name": .string(current ?? "default")]
         if let current { params["session_id"] = .string(current) }
         let created = try await broker.send(.request(op: Op.sessionCreate, params: .object(params), source: client), timeout: timeout)
@@ -48,5 +53,13 @@ actor ConnectionSession {
         }
         set(id)
         return id
+    }
+
+    /// The home session of an attached GUI Blender (what the user sees), or nil when none is
+    /// attached: then this connection gets a session of its own, as without a GUI.
+    private func homeSession(broker: RequestClient, timeout: Duration) async -> String? {
+        guard let answer = try? await broker.send(.request(op: Op.sessionHome, params: [:], source: client), timeout: timeout),
+              answer.kind == .reply else { return nil }
+        return answer.result?["session_id"]?.stringValue
     }
 }

@@ -60,15 +60,19 @@ struct ToolCalls: Sendable {
             let checked = try tool.parameters.validate(arguments, tool: tool.name)
             let answer = try await broker.send(.request(op: tool.op, params: .object(checked), source: connection.client), timeout: timeout)
             guard answer.kind == .reply, let result = answer.result else { return Self.failure(answer.error) }
+            var shown = result
             switch tool.effect {
             case .makeCurrent:
                 await connection.set(result["session_id"]?.stringValue)
+                if tool.name == "switch_session", let id = result["session_id"]?.stringValue {
+                    shown = await loadSwitched(id, into: result)  // SessionSwitchLoad.swift
+                }
             case .clearIfCurrent:
                 if await connection.id == checked["session_id"]?.stringValue { await connection.set(nil) }
             case .none:
                 break
             }
-            return Self.text(BlenderTools.prettyJSON(result))
+            return Self.text(BlenderTools.prettyJSON(shown))
         } catch let error as ArgumentError {
             return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
         } catch {

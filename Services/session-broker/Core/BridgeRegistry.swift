@@ -8,17 +8,30 @@ public struct BlenderInstance: Sendable, Equatable {
     public var blenderVersion: String
     public var address: String
     public var capacity: Int
+    /// "gui" for a Blender the user sits in front of (see SessionHome.swift), else "headless".
+    public var mode: String
+    /// A GUI Blender's home session: the user's own scene, and its name (the .blend's).
+    public var homeSession: String?
+    public var homeName: String?
 
     init(_ value: JSONValue, bridge: String) {
         id = value["id"]?.stringValue ?? "\(bridge)/0"
         blenderVersion = value["blender_version"]?.stringValue ?? "unknown"
         address = value["address"]?.stringValue ?? ""
         capacity = Int(value["capacity"]?.intValue ?? 1)
+        mode = value["mode"]?.stringValue ?? "headless"
+        homeSession = value["home_session"]?.stringValue
+        homeName = value["home_name"]?.stringValue
     }
 
+    var isGUI: Bool { mode == "gui" }
+
     var json: JSONValue {
-        ["id": .string(id), "blender_version": .string(blenderVersion), "address": .string(address),
-         "capacity": .int(Int64(capacity))]
+        var fields: [String: JSONValue] = ["id": .string(id), "blender_version": .string(blenderVersion),
+                                           "address": .string(address), "capacity": .int(Int64(capacity)), "mode": .string(mode)]
+        if let homeSession { fields["home_session"] = .string(homeSession) }
+        if let homeName { fields["home_name"] = .string(homeName) }
+        return .object(fields)
     }
 }
 
@@ -125,6 +138,14 @@ extension BridgeRegistry {
 
     func bridge(holding instance: String) -> Data? {
         bridges.values.first { $0.instances.contains { $0.id == instance } }?.routingID
+    }
+
+    /// The announced instance called `id`, if a live bridge holds it.
+    func instance(_ id: String) -> BlenderInstance? {
+        for bridge in bridges.values {
+            if let found = bridge.instances.first(where: { $0.id == id }) { return found }
+        }
+        return nil
     }
 
     func holds(_ bridge: Data, instance: String) -> Bool {

@@ -156,7 +156,7 @@ public final class SessionBroker {
             answer(route, request.reply(health(), source: source))
             return
         }
-        if handleSessionOp(request, route: route) { return }
+        if handleSessionOp(request, route: route) || handleHomeOp(request, route: route) { return }
         if op == Op.eventsReplay {
             answer(route, replay(request))
             return
@@ -182,6 +182,8 @@ public final class SessionBroker {
         // The bridge may hold several Blenders: tell it which one.
         var fields = meta?.objectValue ?? [:]
         if let instance { fields["instance"] = .string(instance) }
+        // The MCP tool behind the op: a GUI Blender names its undo step after it.
+        if let tool = request.meta?["tool"] { fields["tool"] = tool }
         forwarded.meta = fields.isEmpty ? nil : .object(fields)
         do {
             try workers.send([bridge, try codec.encode(forwarded)], dontWait: true)

@@ -51,7 +51,9 @@ extension SessionBroker {
         } else {
             home = leastLoadedInstance()
         }
-        let session = try sessions.create(id: try params.string("session_id"), name: name, owner: client, instance: home?.instance)
+        let requestedID = try params.string("session_id")
+        try refuseHomeID(requestedID)
+        let session = try sessions.create(id: requestedID, name: name, owner: client, instance: home?.instance)
         events.publish(EventName.sessionCreated, session: session.id, payload: session.json)
         return session
     }
@@ -76,7 +78,8 @@ extension SessionBroker {
         }
         if try params.bool("force") != true { try checkOwner(session, client: client) }
         return try sessions.update(id) {
-            $0.owner = client
+            // The user's own scene is shared by every client routed to that Blender.
+            $0.owner = isHomeSession(id) ? nil : client
             $0.lastUsedAt = Date()
         }
     }

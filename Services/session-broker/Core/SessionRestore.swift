@@ -60,6 +60,8 @@ extension SessionBroker {
         var facts = note.objectValue ?? [:]
         facts["restored_from"] = result["restored_from"] ?? .null
         facts["journal_seq"] = .int(held)
+        // GUI: where the user's own scene was put aside before this one was loaded (SessionHome.swift).
+        if let saved = result["user_scene_checkpoint"], saved != .null { facts["user_scene_checkpoint"] = saved }
         if let skipped = result["skipped"], skipped.arrayValue?.isEmpty == false { facts["unreadable_checkpoints"] = skipped }
         // Entries after the scene found were pruned (a newer checkpoint held them, and it is
         // gone or unreadable): the scene would silently miss them, so say so instead.

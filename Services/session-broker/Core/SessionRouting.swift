@@ -70,7 +70,8 @@ extension SessionBroker {
             let seq = !observing && Op.isJournaled(request.op ?? "") ? try sessions.nextJournalSeq(id) : nil
             if forward(request, to: bridge, instance: instance, meta: context(for: current, observing: observing, journalSeq: seq),
                        note: note, requester: requester, journalSeq: seq) {
-                resident[instance] = id
+                // A look loads nothing, so it does not change what is resident (SessionHome.swift relies on it).
+                if !observing { resident[instance] = id }
                 if !observing {
                     sessions.touch(id) {
                         $0.lastUsedAt = Date()
@@ -87,6 +88,7 @@ extension SessionBroker {
     private func place(_ session: Session, request: Envelope, route: [Data]) throws(BusError)
         -> (instance: String?, bridge: Data?, note: JSONValue?)
     {
+        if let placed = try placeForGUI(session, request: request) { return placed }  // SessionHome.swift
         if session.state == .active, let instance = session.instance, let bridge = bridges.bridge(holding: instance) {
             return (instance, bridge, nil)
         }
@@ -119,7 +121,7 @@ extension SessionBroker {
     /// The live instance with the fewest active sessions, then the fewest requests in flight.
     func leastLoadedInstance(excluding: String? = nil) -> (instance: String, bridge: Data)? {
         bridges.liveInstances
-            .filter { $0.instance != excluding }
+            .filter { $0.instance != excluding && !isGUIInstance($0.instance) }  // GUI Blenders: SessionHome.swift
             .min { lhs, rhs in
                 let left = (sessions.activeCount(on: lhs.instance), lhs.inFlight, lhs.instance)
                 let right = (sessions.activeCount(on: rhs.instance), rhs.inFlight, rhs.instance)
@@ -141,6 +143,7 @@ extension SessionBroker {
         ]
         if observing { context["observe"] = true }
         if let journalSeq { context["journal_seq"] = .int(Int64(journalSeq)) }
+        if isHomeSession(session.id) { context["home"] = true }
         return ["session_context": .object(context)]
     }
 
@@ -195,6 +198,7 @@ extension SessionBroker {
         var meta: [String: JSONValue] = pending.note?.objectValue ?? [:]
         meta["instance"] = pending.instance.map(JSONValue.string) ?? .null
         if let restored = state?["restored_from"], restored != .null { meta["restored_from"] = restored }
+        if let saved = state?["user_scene_checkpoint"], saved != .null { meta["user_scene_checkpoint"] = saved }
         answer.meta = ["session": .object(meta)]
         return answer
     }
