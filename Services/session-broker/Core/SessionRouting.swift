@@ -55,8 +55,9 @@ extension SessionBroker {
         for _ in 0...bridges.bridges.count {
             let (instance, bridge, placed) = try place(session, request: request, route: route)
             guard let instance, let bridge else { return }  // held until its instance re-registers
-            if let placed, !observing {
+            if let placed, !observing, !isHomeSession(id) {
                 // It moved: its scene comes back (checkpoint + journal) before this request runs.
+                // (A GUI Blender's home session is the user's own scene: it never moves or replays.)
                 beginRestore(id, instance: instance, bridge: bridge, note: placed) { [unowned self] outcome in
                     switch outcome {
                     case .restored(let note): self.dispatch(request, from: route, carrying: note)
