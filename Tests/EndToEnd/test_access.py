@@ -22,6 +22,7 @@ import pytest
 import zmq
 
 from bus import BusClient
+from proxy import CuttableProxy
 from system import Process, dashboard_ticket, wait_for
 
 REPO = Path(__file__).resolve().parents[2]
@@ -271,13 +272,10 @@ def test_forged_broker_records_never_reach_the_logs(tcp_bus):
 
 class SquattingAddon:
     """Listens where an addon would and records every byte the bridge sends. `reply` answers
-    the bridge's hello: "hello" (as an addon without a token), "challenge" (a bad proof), or
-    "relay": everything is passed to the real addon at `relay_to` and back, so the challenge
-    carries a real proof — for the other Blender's port."""
+    the bridge's hello: "hello" (as an addon without a token) or "challenge" (a bad proof)."""
 
-    def __init__(self, reply: str, relay_to: int | None = None):
+    def __init__(self, reply: str):
         self.reply = reply
-        self.relay_to = relay_to
         self.server = socket.socket()
         self.server.bind(("127.0.0.1", 0))
         self.server.listen()
@@ -294,9 +292,6 @@ class SquattingAddon:
                 return
             self.connections += 1
             conn.settimeout(2)
-            if self.reply == "relay":
-                self._relay(conn)
-                continue
             try:
                 header = conn.recv(4)
                 body = conn.recv(struct.unpack(">I", header)[0]) if len(header) == 4 else b""
@@ -314,27 +309,6 @@ class SquattingAddon:
             finally:
                 conn.close()
 
-    def _relay(self, conn):
-        upstream = socket.create_connection(("127.0.0.1", self.relay_to), timeout=2)
-
-        def pump(source, target, record):
-            try:
-                while data := source.recv(65536):
-                    if record:
-                        self.received.extend(data)
-                    target.sendall(data)
-            except OSError:
-                pass
-            finally:
-                for sock in (source, target):
-                    try:
-                        sock.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
-
-        threading.Thread(target=pump, args=(conn, upstream, True), daemon=True).start()
-        threading.Thread(target=pump, args=(upstream, conn, False), daemon=True).start()
-
     def close(self):
         self.server.close()
 
@@ -344,16 +318,20 @@ def test_a_program_squatting_the_addon_port_learns_nothing(system, reply):
     """Before: the bridge sent its token in the hello to whatever listened on the port. A
     squatter relaying to another Blender of the same user (same token) gets a real proof, but
     for that Blender's port: the bridge refuses it too."""
-    squatter = SquattingAddon(reply, relay_to=system.addon_port)
+    # The relay passes everything to the real addon and back, so its challenge carries a
+    # real proof, for the other Blender's port.
+    relay = reply == "relay"
+    squatter = CuttableProxy(("127.0.0.1", system.addon_port)) if relay else SquattingAddon(reply)
     token = system.env["BMCP_ADDON_TOKEN"]
     bridge = Process(f"bridge-squatted-{reply}", [str(system.bin / "blender-bridge"), "--name", f"squatted-{reply}",
                                                   "--addon-port", str(squatter.port), "--log-level", "debug"],
                      system.env, system.logs)
     try:
-        wait_for(lambda: squatter.connections >= 2, 30, "the bridge to try the squatter twice")
+        tried = (lambda: len(squatter.requests) >= 2) if relay else (lambda: squatter.connections >= 2)
+        wait_for(tried, 30, "the bridge to try the squatter twice")
         text = bridge.text()
         assert ("without proving it holds the token" if reply == "hello" else "could not prove it holds the token") in text, text
-        sent = bytes(squatter.received)
+        sent = b"".join(squatter.requests) if relay else bytes(squatter.received)
         assert token.encode() not in sent and b'"token"' not in sent
         assert b'"auth"' not in sent and b'"request"' not in sent  # no proof of ours, no command
         assert f"bridge squatted-{reply} joined" not in system.broker_log()

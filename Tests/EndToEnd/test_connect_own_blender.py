@@ -177,7 +177,8 @@ def test_connect_your_own_blender(desk):
     desk.make_users_file()
     desk.start_blender()
     on_disk = sha(desk.blend)
-    announced = list((desk.root / "runtime" / "bmcp" / "addons").glob("*.json"))
+    # Hidden names are the announcement's temporary file while it is rewritten.
+    announced = [path for path in (desk.root / "runtime" / "bmcp" / "addons").glob("*.json") if not path.name.startswith(".")]
     assert len(announced) == 1, announced
     up = desk.up()
     assert f"attached: 127.0.0.1:{desk.env['BMCP_ADDON_PORT']}" in up, up

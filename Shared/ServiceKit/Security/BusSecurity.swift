@@ -39,36 +39,31 @@ public struct BusSecurity: Sendable {
     }
 
     func prepareServer(_ socket: Socket, endpoint: String, loop: SocketLoop) throws {
-        switch Self.scheme(of: endpoint) {
-        case .tcp:
-            do {
-                try Curve.requireAvailable()
-                let pair = try keys.serverPair()
-                try loop.ensureZAP(keys: keys)
-                try socket.set(.zapDomain(ZAPHandler.domain))
-                try socket.set(.curveServer(secretKey: pair.secretKey))
-                _ = try HandshakeMonitor(loop: loop, server: socket, endpoint: endpoint)
-            } catch {
-                throw Refusal(description: "cannot bind \(endpoint) securely: \(error)")
-            }
-        case .ipc(let path):
-            try prepareFolder(of: path, endpoint: endpoint)
-        case .inproc:
-            break
-        case .other:
-            throw Refusal(description: "\(endpoint): only tcp:// (with CURVE), ipc:// and inproc:// endpoints are supported")
+        try prepare(endpoint, verb: "bind") {
+            let pair = try keys.serverPair()
+            try loop.ensureZAP(keys: keys)
+            try socket.set(.zapDomain(ZAPHandler.domain))
+            try socket.set(.curveServer(secretKey: pair.secretKey))
+            _ = try HandshakeMonitor(loop: loop, server: socket, endpoint: endpoint)
         }
     }
 
     func prepareClient(_ socket: Socket, endpoint: String) throws {
+        try prepare(endpoint, verb: "connect to") {
+            let credentials = try keys.clientCredentials()
+            try socket.set(.curveClient(serverKey: credentials.server, keyPair: credentials.client))
+        }
+    }
+
+    /// What both sides do by scheme; `curve` sets up a tcp:// socket's side of CURVE.
+    private func prepare(_ endpoint: String, verb: String, curve: () throws -> Void) throws {
         switch Self.scheme(of: endpoint) {
         case .tcp:
             do {
                 try Curve.requireAvailable()
-                let credentials = try keys.clientCredentials()
-                try socket.set(.curveClient(serverKey: credentials.server, keyPair: credentials.client))
+                try curve()
             } catch {
-                throw Refusal(description: "cannot connect to \(endpoint) securely: \(error)")
+                throw Refusal(description: "cannot \(verb) \(endpoint) securely: \(error)")
             }
         case .ipc(let path):
             try prepareFolder(of: path, endpoint: endpoint)
