@@ -10,6 +10,9 @@ swift test
 
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
+# mcp 1.x, the handshake-era client of the conformance matrix, cannot share .venv with mcp 2.x.
+if [ ! -x .venv-mcp1/bin/python ]; then python3 -m venv .venv-mcp1; fi
+.venv-mcp1/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/Conformance/requirements-mcp1.txt
 
 # Every benchmark, briefly, so none rots (numbers are not checked; scripts/bench.sh measures).
 BMCP_BIN_DIR="$PWD/.build/debug" .venv/bin/python Tests/Benchmarks/run.py --smoke
@@ -17,3 +20,4 @@ BMCP_BIN_DIR="$PWD/.build/debug" .venv/bin/python Tests/Benchmarks/run.py --smok
 # Two runs: each suite has its own conftest module and root.
 .venv/bin/python -m pytest Addon/tests "$@"
 .venv/bin/python -m pytest Tests/DictionaryCheck Tests/Compose Tests/EndToEnd "$@"
+.venv/bin/python -m pytest Tests/Conformance "$@"

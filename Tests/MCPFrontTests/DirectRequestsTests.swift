@@ -52,24 +52,24 @@ final class FakeBroker: @unchecked Sendable {
 final class StdioHarness: @unchecked Sendable {
     let server: Server
     let broker: FakeBroker
-    private let clients: [RequestClient]
+    let backend: MCPBackend
     private let toServer: Int32
     private var iterator: AsyncStream<JSONValue>.Iterator
 
     init() async throws {
         broker = try FakeBroker()
-        let brokerClient = try RequestClient(endpoint: broker.endpoint)
-        let unused = try RequestClient(endpoint: "ipc:///tmp/bmcp-nobody-\(RandomID.hex(8))/logs", peer: "log-writer")
-        clients = [brokerClient, unused]
-        let calls = ToolCalls(broker: brokerClient, logs: unused, connection: ConnectionSession(client: "test", preset: nil),
-                              timeout: .seconds(10), prompts: ArchitecturePrompts(prompts: unused, timeout: .seconds(1)))
+        let nowhere = "ipc:///tmp/bmcp-nobody-\(RandomID.hex(8))"
+        backend = try MCPBackend(configuration: .init(
+            brokerEndpoint: broker.endpoint, logsEndpoint: nowhere + "/logs", promptsEndpoint: nowhere + "/prompts",
+            eventsOutEndpoint: nowhere + "/events-out", requestTimeout: .seconds(10), session: nil))
+        let calls = backend.toolCalls(for: ConnectionSession(client: "test", preset: nil))
         var input: [Int32] = [0, 0], output: [Int32] = [0, 0]
         guard pipe(&input) == 0, pipe(&output) == 0 else { throw POSIXError(.EMFILE) }
         toServer = input[1]
         let transport = LineStdioTransport(input: input[0], output: output[1], logger: .init(label: "test"))
         server = Server(name: "test", version: "0", capabilities: .init(tools: .init()))
-        await MCPHandlers(calls: calls, resources: SessionResources(logs: unused, timeout: .seconds(1))).register(on: server)
-        let direct = DirectRequests(calls: calls, server: server, transport: transport)
+        await MCPHandlers(calls: calls, resources: SessionResources(logs: backend.logs, timeout: .seconds(1))).register(on: server)
+        let direct = DirectRequests(calls: calls, modern: ModernRequests(backend: backend), server: server, transport: transport)
         await transport.intercept(direct.take)
         try await server.start(transport: transport)
 
@@ -113,7 +113,7 @@ final class StdioHarness: @unchecked Sendable {
     func stop() async throws {
         close(toServer)
         await server.stop()
-        for client in clients { await client.shutdown() }
+        await backend.shutdown()
         try await broker.stop()
     }
 }
@@ -192,7 +192,7 @@ final class StdioHarness: @unchecked Sendable {
             .image(data: "AAAA", mimeType: "image/png", annotations: nil, _meta: nil),
             .resourceLink(uri: "bmcp://x", name: "x"),
         ], isError: true)
-        let json = JSONValue(toolResult: result)
+        let json = MCPResultEncoder.tool(result)
         let blocks = try #require(json["content"]?.arrayValue)
         #expect(blocks.count == 3)
         #expect(blocks[0] == ["type": "text", "text": "hello"])

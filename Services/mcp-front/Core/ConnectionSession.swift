@@ -2,19 +2,26 @@ import BusMessages
 import Foundation
 import ServiceKit
 
-/// The session this MCP connection works in when a tool call names none. MCP's newest spec
-/// has no transport sessions, so ours is ordinary state of the connection: the first scene
-/// call without one takes the user's own scene in an attached GUI Blender (its home session),
-/// else creates a session; the session tools switch it.
+/// The session a tool call works in when it names none.
+///
+/// At the handshake era that is state of the connection: the first scene call without one
+/// takes the user's own scene in an attached GUI Blender (its home session), else creates a
+/// session; the session tools switch it. At 2026-07-28 (`stateless`) a request may reach any
+/// mcp-front replica and none remembers the last: the session is the `session_id` handle the
+/// model passes, and a call without one is given the home session, else the caller's most
+/// recently used live session as the broker knows it, else a new one; the result says which.
 actor ConnectionSession {
     /// This connection's identity at the broker, for session ownership.
     nonisolated let client: String
+    /// One request of the stateless revision: nothing here outlives it.
+    nonisolated let stateless: Bool
     private var current: String?
     /// A session named on the command line is attached (or created) on first use.
     private var needsAttach: Bool
 
-    init(client: String, preset: String?) {
+    init(client: String, preset: String?, stateless: Bool = false) {
         self.client = client
+        self.stateless = stateless
         current = preset
         needsAttach = preset != nil
     }
@@ -29,6 +36,14 @@ actor ConnectionSession {
     /// The session a scene call runs in: the one it names, else the current one, else a new one.
     func resolve(explicit: String?, broker: RequestClient, timeout: Duration) async throws -> String {
         if let explicit { return explicit }
+        if stateless, current == nil {
+            var found = await homeSession(broker: broker, timeout: timeout)
+            if found == nil { found = await latestOwned(broker: broker, timeout: timeout) }
+            if let found {
+                set(found)
+                return found
+            }
+        }
         if let current, !needsAttach { return current }
         if let current {
             let attached = try await broker.send(
@@ -61,5 +76,15 @@ actor ConnectionSession {
         guard let answer = try? await broker.send(.request(op: Op.sessionHome, params: [:], source: client), timeout: timeout),
               answer.kind == .reply else { return nil }
         return answer.result?["session_id"]?.stringValue
+    }
+
+    /// The live session this caller used last (sessions come most recently used first).
+    private func latestOwned(broker: RequestClient, timeout: Duration) async -> String? {
+        guard let answer = try? await broker.send(.request(op: Op.sessionList, params: [:], source: client), timeout: timeout),
+              answer.kind == .reply else { return nil }
+        let sessions = answer.result?["sessions"]?.arrayValue ?? []
+        return sessions.first { session in
+            session["owner"]?.stringValue == client && ["active", "idle"].contains(session["state"]?.stringValue ?? "")
+        }?["session_id"]?.stringValue
     }
 }

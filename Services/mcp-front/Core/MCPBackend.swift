@@ -14,7 +14,9 @@ final class MCPBackend: Sendable {
     let prompts: RequestClient
     let bus: BusWatcher
     let requestTimeout: Duration
-    let servers = LiveServers()
+    let listeners = LiveListeners()
+    /// Resource lists and reads for 2026-07-28 requests, which subscribe to nothing.
+    let resources: SessionResources
     private let relay: Task<Void, Never>
 
     init(configuration: MCPFront.Configuration) throws {
@@ -28,7 +30,8 @@ final class MCPBackend: Sendable {
         bus = try BusWatcher(endpoint: configuration.eventsOutEndpoint,
                              prefixes: configuration.http == nil ? [prompts] : ["session/", "service/"])
         requestTimeout = configuration.requestTimeout
-        relay = Task { [servers, bus] in await servers.relay(bus.events(names: [EventName.logUpdated, EventName.promptsChanged])) }
+        resources = SessionResources(logs: logs, timeout: .seconds(10))
+        relay = Task { [listeners, bus] in await listeners.relay(bus.events(names: [EventName.logUpdated, EventName.promptsChanged])) }
     }
 
     /// The tool calls of one connection working in `connection`'s current session.
@@ -49,14 +52,14 @@ final class MCPBackend: Sendable {
                 tools: .init(listChanged: false)))
         let resources = SessionResources(logs: logs, timeout: .seconds(10), bus: bus)
         await MCPHandlers(calls: toolCalls(for: connection), resources: resources).register(on: server)
-        await servers.add(server, resources: resources)
+        await listeners.add(HandshakeListener(server: server, resources: resources))
         return server
     }
 
     /// Forgets `server` and lets another client take its session over at once rather than
     /// after the lease.
     func retire(_ server: Server, connection: ConnectionSession) async {
-        await servers.remove(server)
+        await listeners.remove(ObjectIdentifier(server))
         if let current = await connection.id {
             _ = try? await broker.send(.request(op: Op.sessionDetach, params: ["session_id": .string(current)],
                                                 source: connection.client), timeout: .seconds(2))
@@ -67,39 +70,5 @@ final class MCPBackend: Sendable {
         relay.cancel()
         await bus.shutdown()
         for client in [broker, logs, prompts] { await client.shutdown() }
-    }
-}
-
-/// The servers of live connections, so bus events reach each one as MCP notifications.
-actor LiveServers {
-    private var entries: [ObjectIdentifier: (server: Server, resources: SessionResources)] = [:]
-
-    var count: Int { entries.count }
-
-    func add(_ server: Server, resources: SessionResources) {
-        entries[ObjectIdentifier(server)] = (server, resources)
-    }
-
-    func remove(_ server: Server) async {
-        await entries.removeValue(forKey: ObjectIdentifier(server))?.resources.unsubscribeAll()
-    }
-
-    /// A subscribed session file changed → `resources/updated` to that subscriber; the
-    /// prompt dictionary was reloaded → `prompts/list_changed` to everyone.
-    func relay(_ events: AsyncStream<Envelope>) async {
-        for await event in events {
-            for (server, resources) in entries.values {
-                switch event.op {
-                case EventName.logUpdated:
-                    guard let session = event.session, let file = event.params?["file"]?.stringValue,
-                          let uri = await resources.updated(session: session, file: file) else { continue }
-                    try? await server.notify(ResourceUpdatedNotification.message(.init(uri: uri)))
-                case EventName.promptsChanged:
-                    try? await server.notify(PromptListChangedNotification.message())
-                default:
-                    break
-                }
-            }
-        }
     }
 }

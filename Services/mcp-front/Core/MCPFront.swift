@@ -64,7 +64,8 @@ public struct MCPFront: Service, CustomStringConvertible {
         let connection = ConnectionSession(client: "mcp-front/\(instanceTag())", preset: configuration.session)
         let server = await backend.makeServer(connection: connection)
         let transport = LineStdioTransport(logger: logger)
-        let direct = DirectRequests(calls: backend.toolCalls(for: connection), server: server, transport: transport)
+        let direct = DirectRequests(calls: backend.toolCalls(for: connection), modern: ModernRequests(backend: backend),
+                                    server: server, transport: transport)
         await transport.intercept(direct.take)
         try await server.start(transport: transport)
         logger.info("mcp-front serving MCP on stdio as \(connection.client); broker \(configuration.brokerEndpoint)")

@@ -47,7 +47,7 @@ struct ToolCalls: Sendable {
                     .text(text: BlenderTools.prettyJSON(.object(facts)) + note, annotations: nil, _meta: nil),
                 ])
             }
-            return Self.text(tool.format(result) + note)
+            return handle(Self.text(tool.format(result) + note), session: session, implicit: explicit == nil)
         } catch let error as ArgumentError {
             return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
         } catch {
@@ -72,7 +72,9 @@ struct ToolCalls: Sendable {
             case .none:
                 break
             }
-            return Self.text(BlenderTools.prettyJSON(shown))
+            let made = tool.effect == .makeCurrent ? result["session_id"]?.stringValue : nil
+            return made.map { handle(Self.text(BlenderTools.prettyJSON(shown)), session: $0, implicit: true) }
+                ?? Self.text(BlenderTools.prettyJSON(shown))
         } catch let error as ArgumentError {
             return CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
         } catch {
@@ -145,6 +147,16 @@ struct ToolCalls: Sendable {
             return "\n\nNote: session \(id) was idle and has been \(source) on \(session["to_instance"]?.stringValue ?? "a live instance")."
         }
         return ""
+    }
+
+    /// At 2026-07-28 the session is a handle the model carries: a result reached without
+    /// one, or one that made a session current, says which to pass from now on (in a block of
+    /// its own, so the first stays the tool's plain answer). Nothing at the handshake era,
+    /// where the connection remembers.
+    func handle(_ result: CallTool.Result, session: String, implicit: Bool) -> CallTool.Result {
+        guard connection.stateless, implicit else { return result }
+        let note = "Session: \(session). Pass \"session_id\": \"\(session)\" in every later call to keep working in it (MCP 2026-07-28 keeps no state between requests)."
+        return CallTool.Result(content: result.content + [.text(text: note, annotations: nil, _meta: nil)], isError: result.isError)
     }
 
     static func text(_ text: String) -> CallTool.Result {

@@ -65,7 +65,7 @@ struct HTTPAPI: Sendable {
                 checks[name] = ["error": .string("\(error)")]
             }
         }
-        checks["mcp-front"] = ["status": "ok", "mcp_connections": .int(Int64(await backend.servers.count)),
+        checks["mcp-front"] = ["status": "ok", "mcp_connections": .int(Int64(await backend.listeners.count)),
                                "event_listeners": .int(Int64(backend.bus.listenerCount)),
                                "open_streams": .int(Int64(streams.count))]
         return Self.json(.object(checks))

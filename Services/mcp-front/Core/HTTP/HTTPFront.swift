@@ -66,9 +66,15 @@ public struct HTTPFront: Sendable {
             access: HTTPAccess(token: settings.token, allowedOrigins: settings.allowedOrigins, allowedHosts: settings.allowedHosts),
             maxBody: maxBody))
         DashboardLogin(token: settings.token).register(on: router)
+        let modern = ModernHTTPExchange(requests: ModernRequests(backend: backend), streams: streams, token: settings.token)
         for method in [HTTPRequest.Method.post, .get, .delete] {
             router.on("mcp", method: method) { request, _ in
                 let body = method == .post ? Data(buffer: try await request.body.collect(upTo: maxBody)) : nil
+                // 2026-07-28 requests carry their version in the body and no MCP session:
+                // ours to answer. Handshake-era traffic goes to the SDK's session transport.
+                if let body, request.headers[HTTPField.Name("Mcp-Session-Id")!] == nil, let message = ModernHTTPExchange.claims(body) {
+                    return await modern.respond(message, request: request)
+                }
                 return MCPHTTPBridge.response(await sessions.handle(MCPHTTPBridge.request(request, body: body)), streams: streams)
             }
         }

@@ -2,19 +2,21 @@ import BusMessages
 import Foundation
 import MCP
 
-/// Answers the requests a modelling session is made of, `tools/call` and `ping`, straight from
-/// the stdio line with the bus's own JSON parser and writer.
+/// Answers, straight from the stdio line with the bus's own JSON parser and writer, every
+/// MCP 2026-07-28 request (`ModernRequests`), and at the handshake era the requests a
+/// modelling session is made of, `tools/call` and `ping`.
 ///
 /// Why: the SDK's `Server` (0.12.1) tries each message as a batch, a response and a request
 /// with Foundation's `JSONDecoder`, runs a freshly built regex over every decoded string
 /// (data-URL detection), and encodes each result only to decode it again. Measured with perf,
 /// that was 1.36 ms of CPU per tool call, more than broker, bridge and log-writer together.
 ///
-/// Everything else (initialize, the lists, resources, prompts, completion, batches, anything
+/// Everything else at the handshake era (initialize, the lists, resources, prompts, completion, batches, anything
 /// malformed or unusual) still goes to the SDK, which stays the judge of the protocol; so does
 /// a `tools/call` before the client's `notifications/initialized`.
 final class DirectRequests: Sendable {
     private let calls: ToolCalls
+    private let modern: ModernRequests
     private let server: Server
     private let transport: LineStdioTransport
     /// Shared by the reader thread and the tool-call tasks.
@@ -22,12 +24,14 @@ final class DirectRequests: Sendable {
 
     private struct State {
         var initialized = false
-        /// Tool calls in flight by JSON-RPC id, so `notifications/cancelled` can stop them.
+        /// Tool calls and listen streams in flight by JSON-RPC id, so `notifications/cancelled`
+        /// can stop them.
         var running: [JSONValue: Task<Void, Never>] = [:]
     }
 
-    init(calls: ToolCalls, server: Server, transport: LineStdioTransport) {
+    init(calls: ToolCalls, modern: ModernRequests, server: Server, transport: LineStdioTransport) {
         self.calls = calls
+        self.modern = modern
         self.server = server
         self.transport = transport
     }
@@ -37,6 +41,10 @@ final class DirectRequests: Sendable {
     func take(_ line: Data) -> Bool {
         guard case .object(let message)? = try? JSONParser.parse(line),
               message["jsonrpc"] == "2.0", let method = message["method"]?.stringValue else { return false }
+        if ModernProtocol.isModern(message), message["id"] != nil {
+            startModern(message)
+            return true
+        }
         switch method {
         case "ping":
             guard let id = Self.requestID(message["id"]) else { return false }
@@ -69,19 +77,41 @@ final class DirectRequests: Sendable {
     private func start(id: JSONValue, name: String, arguments: [String: MCP.Value]?, token: ProgressToken?) {
         let calls = calls
         let server = server
+        run(id: id) {
+            do {
+                let result = try await calls.call(name, arguments: arguments, progress: ToolProgress(server: server, token: token))
+                return ["jsonrpc": "2.0", "id": id, "result": MCPResultEncoder.tool(result)]
+            } catch {
+                let (code, message) = MCPResultEncoder.errorObject(error)
+                return MCPResultEncoder.error(id: id, code: code, message: message)
+            }
+        }
+    }
+
+    /// A 2026-07-28 request: on its own task, its notifications written as they come. Every
+    /// stdio request of that era comes from the one client that started this process, so that
+    /// process's identity is the caller.
+    private func startModern(_ message: [String: JSONValue]) {
+        let modern = modern
+        let transport = transport
+        let caller = calls.connection.client
+        let id = message["id"] ?? .null
+        run(id: id) {
+            await modern.answer(message, headers: nil, caller: caller) { notification in
+                try? await transport.send(Data(JSONWriter().bytes(notification)))
+            }
+        }
+    }
+
+    /// Runs `work` as the request `id`, cancellable by `notifications/cancelled`, and writes
+    /// its response unless it was cancelled (MCP spec, cancellation: no response then).
+    private func run(id: JSONValue, _ work: @escaping @Sendable () async -> JSONValue?) {
         let transport = transport
         state.withLock { locked in
             // Inserted under the lock the task also takes when it ends, so it can't end first.
             locked.running[id] = Task { [self] in
-                let response: JSONValue
-                do {
-                    let result = try await calls.call(name, arguments: arguments, progress: ToolProgress(server: server, token: token))
-                    response = ["jsonrpc": "2.0", "id": id, "result": JSONValue(toolResult: result)]
-                } catch {
-                    response = ["jsonrpc": "2.0", "id": id, "error": Self.errorJSON(error)]
-                }
-                // A cancelled request gets no response (MCP spec, cancellation).
-                guard state.withLock({ $0.running.removeValue(forKey: id) }) != nil, !Task.isCancelled else { return }
+                let response = await work()
+                guard state.withLock({ $0.running.removeValue(forKey: id) }) != nil, !Task.isCancelled, let response else { return }
                 try? await transport.send(Data(JSONWriter().bytes(response)))
             }
         }
@@ -108,41 +138,6 @@ final class DirectRequests: Sendable {
         case .int(let i)?: .integer(Int(i))
         default: nil
         }
-    }
-
-    /// The JSON-RPC error object, as the SDK would write it (rare, so its encoder is fine).
-    private static func errorJSON(_ error: Error) -> JSONValue {
-        let mcpError = error as? MCPError ?? MCPError.internalError(error.localizedDescription)
-        guard let data = try? JSONEncoder().encode(mcpError), let json = try? JSONParser.parse(data) else {
-            return ["code": .int(Int64(mcpError.code)), "message": .string("\(mcpError)")]
-        }
-        return json
-    }
-}
-
-extension JSONValue {
-    /// A tool result as MCP's JSON. Text and image blocks, all our tools make, are written
-    /// here; anything else goes through the SDK's encoder so no field is lost.
-    init(toolResult result: CallTool.Result) {
-        var blocks: [JSONValue] = []
-        for block in result.content {
-            switch block {
-            case .text(let text, nil, nil):
-                blocks.append(["type": "text", "text": .string(text)])
-            case .image(let data, let mimeType, nil, nil):
-                blocks.append(["type": "image", "data": .string(data), "mimeType": .string(mimeType)])
-            default:
-                guard let data = try? JSONEncoder().encode(block), let json = try? JSONParser.parse(data) else { continue }
-                blocks.append(json)
-            }
-        }
-        var object: [String: JSONValue] = ["content": .array(blocks)]
-        if let structured = result.structuredContent { object["structuredContent"] = JSONValue(structured) }
-        if let isError = result.isError { object["isError"] = .bool(isError) }
-        if let meta = result._meta, let data = try? JSONEncoder().encode(meta), let json = try? JSONParser.parse(data) {
-            object["_meta"] = json
-        }
-        self = .object(object)
     }
 }
 

@@ -40,16 +40,31 @@ struct MCPHandlers: Sendable {
 }
 
 /// `notifications/progress` for a tool call whose client asked for them (a `progressToken`
-/// in `_meta`): one when the command is sent to Blender, one when its answer is back.
+/// in `_meta`): one when the command is sent to Blender, one when its answer is back. Both eras
+/// report through it: the SDK's server at the handshake era, the request's own stream at
+/// 2026-07-28.
 struct ToolProgress: Sendable {
-    let server: Server?
-    let token: ProgressToken?
+    let send: (@Sendable (_ step: Double, _ total: Double, _ message: String) async -> Void)?
 
-    static let none = ToolProgress(server: nil, token: nil)
+    static let none = ToolProgress(send: nil)
+
+    init(send: (@Sendable (_ step: Double, _ total: Double, _ message: String) async -> Void)?) {
+        self.send = send
+    }
+
+    /// Through a handshake-era SDK server (nil when the client gave no token).
+    init(server: Server?, token: ProgressToken?) {
+        guard let token else {
+            send = nil
+            return
+        }
+        send = { [weak server] step, total, message in
+            try? await server?.notify(ProgressNotification.message(
+                .init(progressToken: token, progress: step, total: total, message: message)))
+        }
+    }
 
     func report(_ step: Double, of total: Double, _ message: String) async {
-        guard let server, let token else { return }
-        try? await server.notify(ProgressNotification.message(
-            .init(progressToken: token, progress: step, total: total, message: message)))
+        await send?(step, total, message)
     }
 }
