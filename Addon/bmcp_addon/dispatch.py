@@ -38,6 +38,9 @@ class RequestDispatcher:
         """Run one op; mark the session dirty if it changed (or may have changed) the scene.
         `tool` (the MCP tool that sent it, if any) names the undo step."""
         mutates = self.registry.mutates(op)
+        if self.context.mode == "gui":
+            from .home_scene import reassert_unsaved  # imports bpy: only inside a GUI Blender
+            reassert_unsaved()
         try:
             result = self.registry.run(op, params, self.context)
         except OpError as exc:

@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import socket
+import time
 from dataclasses import dataclass
 
 import bpy
@@ -122,7 +123,10 @@ class HomeScene:
         if saved.dirty:
             # Blender marks a freshly read file clean once its load has finished in the event
             # loop, at a moment no handler reports; keep it marked unsaved until that is over.
-            bpy.app.timers.register(_KeepUnsaved(), first_interval=0.0)
+            # persistent: that deferred end of the load would drop the timer otherwise.
+            global _keeper
+            _keeper = _KeepUnsaved()
+            bpy.app.timers.register(_keeper, first_interval=0.0, persistent=True)
         return saved.path
 
     @staticmethod
@@ -145,21 +149,40 @@ def _no_override():
 
 
 class _KeepUnsaved:
-    """A timer: for KEEP_UNSAVED_FOR seconds after a restore, an unsaved-changes flag that
-    Blender cleared is set again (with one undo step, the only way Python has to set it)."""
+    """For KEEP_UNSAVED_FOR seconds after a restore, an unsaved-changes flag that Blender
+    cleared is set again (with one undo step, the only way Python has to set it): as a timer,
+    and before every command (`reassert_unsaved`), because a burst of commands runs in one
+    executor tick, where the end of the load may clear the flag with no timer turn between."""
 
-    KEEP_UNSAVED_FOR = 2.0
+    KEEP_UNSAVED_FOR = 5.0
     INTERVAL = 0.05
 
     def __init__(self):
-        self.ticks = int(self.KEEP_UNSAVED_FOR / self.INTERVAL)
+        self.until = time.monotonic() + self.KEEP_UNSAVED_FOR
+
+    @property
+    def active(self):
+        return time.monotonic() < self.until
+
+    def mark(self):
+        if bpy.data.is_dirty:
+            return
+        # A timer has no window in its context; undo_push needs one.
+        windows = bpy.context.window_manager.windows
+        with bpy.context.temp_override(window=windows[0]) if windows else _no_override():
+            if bpy.ops.ed.undo_push.poll():
+                bpy.ops.ed.undo_push(message="bmcp: user scene restored")
 
     def __call__(self):
-        if not bpy.data.is_dirty:
-            # A timer has no window in its context; undo_push needs one.
-            windows = bpy.context.window_manager.windows
-            with bpy.context.temp_override(window=windows[0]) if windows else _no_override():
-                if bpy.ops.ed.undo_push.poll():
-                    bpy.ops.ed.undo_push(message="bmcp: user scene restored")
-        self.ticks -= 1
-        return self.INTERVAL if self.ticks > 0 else None
+        self.mark()
+        return self.INTERVAL if self.active else None
+
+
+_keeper = None
+
+
+def reassert_unsaved():
+    """Before a command in a GUI Blender: keep the restored scene's unsaved mark (above)."""
+    keeper = _keeper
+    if keeper is not None and keeper.active:
+        keeper.mark()

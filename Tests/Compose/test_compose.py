@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE_DIR = REPO / "compose"
 COMPOSE_FILE = COMPOSE_DIR / "docker-compose.yml"
 WORKER_SCRIPT = COMPOSE_DIR / "blender-worker.sh"
+GATEWAY_SCRIPT = COMPOSE_DIR / "gateway.sh"
 SWIFT_DOCKERFILE = COMPOSE_DIR / "swift.Dockerfile"
 WORKER_DOCKERFILE = COMPOSE_DIR / "blender-worker.Dockerfile"
 ADDON = REPO / "Addon"
@@ -36,7 +37,9 @@ SERVICE_EXECUTABLES = {
     "prompt-service": "prompt-service",
     "mcp-front": "mcp-front",
     "blender-bridge": "blender-worker.sh",  # Blender + blender-bridge in one container
+    "mcp-gateway": "gateway.sh",  # nginx, round robin over the mcp-front replicas
 }
+GATEWAY_SERVICE = "mcp-gateway"
 WORKER_SERVICE = "blender-bridge"
 DATA_SERVICES = ("session-broker", "log-writer", WORKER_SERVICE)
 
@@ -257,7 +260,7 @@ def test_every_service_runs_a_real_executable(config):
     services = config["services"]
     assert set(services) == set(SERVICE_EXECUTABLES), (
         f"services {sorted(services)}; want one per executable: {sorted(SERVICE_EXECUTABLES)}")
-    known = products() | {"blender", WORKER_SCRIPT.name}
+    known = products() | {"blender", WORKER_SCRIPT.name, GATEWAY_SCRIPT.name}
     for name, service in services.items():
         exe = executable_of(name, service)
         assert exe in known, f"service {name} runs {exe!r}, which is not a product in Package.swift, blender or {WORKER_SCRIPT.name}"
@@ -317,6 +320,9 @@ def test_every_flag_is_one_the_executable_has(config):
     for name, service in config["services"].items():
         exe = executable_of(name, service)
         args = service_argv(service)[1:]
+        if exe == GATEWAY_SCRIPT.name:
+            assert not args, f"{name}: gateway.sh takes no arguments (its settings are BMCP_GATEWAY_*), got {args}"
+            continue
         if exe == WORKER_SCRIPT.name:
             # Extra arguments go to blender-bridge, as do the flags the script passes it.
             known = flags_in(exe_help("blender-bridge"))
@@ -359,15 +365,38 @@ def test_mcp_front_serves_streamable_http(config):
     assert "--http" in args, f"mcp-front must run with --http 0.0.0.0:{MCP_HTTP_PORT}; command is {args}"
     value = args[args.index("--http") + 1]
     assert value == f"0.0.0.0:{MCP_HTTP_PORT}", f"--http {value}: listen on all container interfaces, port {MCP_HTTP_PORT}"
-    ports = [published(port) for port in front.get("ports") or []]
-    assert any(target == MCP_HTTP_PORT and host for host, target in ports), \
-        f"mcp-front must publish container port {MCP_HTTP_PORT}; ports: {front.get('ports')}"
     if "--http" not in flags_in(exe_help("mcp-front")):
         pytest.fail(
             f"mcp-front lacks --http: `{bin_dir() / 'mcp-front'} --help` has no --http flag, but "
             f"compose runs `mcp-front --http 0.0.0.0:{MCP_HTTP_PORT}` to serve MCP over Streamable HTTP "
             f"at http://localhost:{MCP_HTTP_PORT}/mcp. Add the flag to mcp-front (with BMCP_HTTP).",
             pytrace=False)
+
+
+def test_mcp_front_scales_behind_the_gateway(config, tmp_path):
+    services = config["services"]
+    front, gateway = services["mcp-front"], services[GATEWAY_SERVICE]
+    assert not front.get("ports"), f"mcp-front publishes {front['ports']}: replicas can't share a host port; the gateway publishes"
+    assert "container_name" not in front and "hostname" not in front, "a fixed name breaks --scale mcp-front=N"
+    ports = [published(port) for port in gateway.get("ports") or []]
+    assert any(target == MCP_HTTP_PORT and host for host, target in ports), f"the gateway must publish {MCP_HTTP_PORT}: {gateway.get('ports')}"
+    env = environment(gateway)
+    assert env.get("BMCP_GATEWAY_UPSTREAM") == f"mcp-front:{MCP_HTTP_PORT}", env
+    assert "mcp-front" in (gateway.get("depends_on") or {}), "the gateway starts after mcp-front is healthy"
+    # The configuration it writes is one Debian's nginx accepts, resolving replicas per request.
+    conf = tmp_path / "gateway.conf"
+    done = subprocess.run([str(GATEWAY_SCRIPT)], capture_output=True, text=True, timeout=30,
+                          env={"PATH": os.environ["PATH"], "BMCP_GATEWAY_PRINT": "1", "BMCP_GATEWAY_CONF": str(conf), **env})
+    assert done.returncode == 0, done.stderr
+    text = conf.read_text()
+    assert f"set $replicas mcp-front:{MCP_HTTP_PORT};" in text and "proxy_pass http://$replicas;" in text and "resolver " in text
+    assert "proxy_buffering off;" in text, "SSE must not be buffered"
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert os.path.exists(nginx), "nginx is missing: apt-get install -y nginx (it checks the gateway's configuration)"
+    checked = subprocess.run([nginx, "-t", "-c", str(conf)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    dockerfile = (COMPOSE_DIR / "gateway.Dockerfile").read_text()
+    assert re.search(r"^ARG BASE_IMAGE=", dockerfile, re.M) and "COPY compose/gateway.sh" in dockerfile
 
 
 # ---------------------------------------------------------------------------- (d) environment
@@ -377,6 +406,8 @@ def readable_env(name: str, service: dict) -> set[str]:
     exe = executable_of(name, service)
     if exe == WORKER_SCRIPT.name:
         return env_in_help(exe_help("blender-bridge")) | addon_env() | worker_script_env()
+    if exe == GATEWAY_SCRIPT.name:
+        return set(re.findall(r"\$\{(BMCP_[A-Z0-9_]+)", GATEWAY_SCRIPT.read_text()))
     return env_in_help(exe_help(exe))
 
 
