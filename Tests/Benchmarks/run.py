@@ -33,6 +33,7 @@ GROUPS = {
     "cold_start": "bench_cold_start",
     "gui": "bench_gui",
     "journal": "bench_journal",
+    "eras": "bench_eras",
     "log_writer": "log_bench",
 }
 
