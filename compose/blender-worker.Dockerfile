@@ -10,8 +10,17 @@
 # checks it): BuildKit then builds the Swift code once for both images instead of
 # depending on the services image having been built first.
 
+# Base images are build arguments: the official ones by default; a machine that reaches no
+# registry builds with its own (scripts/compose-images.sh --base localhost/bookworm:base).
+ARG SWIFT_IMAGE=swift:6.1-bookworm
+ARG BASE_IMAGE=debian:bookworm-slim
+# source (default): the Swift build below, in SWIFT_IMAGE. host: release binaries built on the
+# host (`swift build -c release --static-swift-stdlib`), put in compose/prebuilt/ by
+# scripts/compose-images.sh --binaries host, so no Swift image is needed.
+ARG BINARIES=source
+
 # ---- build ------------------------------------------------------------------------------
-FROM swift:6.1-bookworm AS build
+FROM ${SWIFT_IMAGE} AS build-source
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends libzmq3-dev libsqlite3-dev pkg-config \
@@ -28,8 +37,8 @@ COPY Tests Tests
 # blender-mcp_PromptServiceCore.resources holds the prompt dictionary; Bundle.module
 # looks for it next to the executable) are copied out to /out in the same step.
 RUN --mount=type=cache,id=blender-mcp-swift-build,sharing=locked,target=/src/.build \
-    swift build -c release \
-    && bin="$(swift build -c release --show-bin-path)" \
+    swift build -c release --static-swift-stdlib \
+    && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
     && mkdir -p /out \
     && for exe in session-broker log-writer prompt-service mcp-front blender-bridge bmcp; do \
          cp "$bin/$exe" /out/ || exit 1; \
@@ -38,8 +47,13 @@ RUN --mount=type=cache,id=blender-mcp-swift-build,sharing=locked,target=/src/.bu
     && ls -l /out
 # ---- end of build -----------------------------------------------------------------------
 
+FROM ${BASE_IMAGE} AS build-host
+COPY compose/prebuilt/ /out/
+
+FROM build-${BINARIES} AS build
+
 # Debian bookworm's blender is 3.4.1, the version the addon's tests run against.
-FROM swift:6.1-bookworm-slim AS runtime
+FROM ${BASE_IMAGE} AS runtime
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends blender libzmq5 libsqlite3-0 procps \

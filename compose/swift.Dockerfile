@@ -8,8 +8,17 @@
 # The build stage is kept byte-for-byte identical to the one in blender-worker.Dockerfile
 # (Tests/Compose checks it), so BuildKit builds the Swift code once for both images.
 
+# Base images are build arguments: the official ones by default; a machine that reaches no
+# registry builds with its own (scripts/compose-images.sh --base localhost/bookworm:base).
+ARG SWIFT_IMAGE=swift:6.1-bookworm
+ARG BASE_IMAGE=debian:bookworm-slim
+# source (default): the Swift build below, in SWIFT_IMAGE. host: release binaries built on the
+# host (`swift build -c release --static-swift-stdlib`), put in compose/prebuilt/ by
+# scripts/compose-images.sh --binaries host, so no Swift image is needed.
+ARG BINARIES=source
+
 # ---- build ------------------------------------------------------------------------------
-FROM swift:6.1-bookworm AS build
+FROM ${SWIFT_IMAGE} AS build-source
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends libzmq3-dev libsqlite3-dev pkg-config \
@@ -26,8 +35,8 @@ COPY Tests Tests
 # blender-mcp_PromptServiceCore.resources holds the prompt dictionary; Bundle.module
 # looks for it next to the executable) are copied out to /out in the same step.
 RUN --mount=type=cache,id=blender-mcp-swift-build,sharing=locked,target=/src/.build \
-    swift build -c release \
-    && bin="$(swift build -c release --show-bin-path)" \
+    swift build -c release --static-swift-stdlib \
+    && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
     && mkdir -p /out \
     && for exe in session-broker log-writer prompt-service mcp-front blender-bridge bmcp; do \
          cp "$bin/$exe" /out/ || exit 1; \
@@ -36,7 +45,12 @@ RUN --mount=type=cache,id=blender-mcp-swift-build,sharing=locked,target=/src/.bu
     && ls -l /out
 # ---- end of build -----------------------------------------------------------------------
 
-FROM swift:6.1-bookworm-slim AS runtime
+FROM ${BASE_IMAGE} AS build-host
+COPY compose/prebuilt/ /out/
+
+FROM build-${BINARIES} AS build
+
+FROM ${BASE_IMAGE} AS runtime
 # libzmq5: the ZeroMQ runtime; libsqlite3-0: GRDB (the broker's session registry);
 # procps: pgrep for health checks and debugging.
 RUN export DEBIAN_FRONTEND=noninteractive \

@@ -297,8 +297,9 @@ def test_the_images_carry_every_executable_and_resource_bundle():
     swift, worker = SWIFT_DOCKERFILE.read_text(), WORKER_DOCKERFILE.read_text()
 
     def build_stage(text: str) -> str:
-        start = text.index("FROM swift:6.1-bookworm AS build")
-        return text[start:text.index("# ---- end of build", start)]
+        start = text.index("ARG SWIFT_IMAGE=")
+        end = text.index("FROM build-${BINARIES} AS build", start)
+        return text[start:end]
 
     assert build_stage(swift) == build_stage(worker), (
         "the build stages of swift.Dockerfile and blender-worker.Dockerfile differ; keep them "
@@ -309,7 +310,13 @@ def test_the_images_carry_every_executable_and_resource_bundle():
     # The bundle prompt-service needs exists under that naming in a real build.
     assert (bin_dir() / "blender-mcp_PromptServiceCore.resources").is_dir(), (
         f"no blender-mcp_PromptServiceCore.resources in {bin_dir()}: did the package or target name change?")
-    assert re.search(r"^FROM swift:6\.1-bookworm-slim", swift, re.M)
+    for text in (swift, worker):
+        assert re.search(r"^ARG SWIFT_IMAGE=swift:6\.1-bookworm$", text, re.M), "the Swift image is a build argument"
+        assert re.search(r"^ARG BASE_IMAGE=debian:bookworm-slim$", text, re.M), "the base image is a build argument"
+        assert re.search(r"^FROM \$\{BASE_IMAGE\} AS runtime$", text, re.M)
+        assert "--static-swift-stdlib" in text, "the runtime image has no Swift runtime: link it in"
+        assert re.search(r"^COPY compose/prebuilt/ /out/$", text, re.M), "BINARIES=host takes compose/prebuilt/"
+    assert (REPO / "compose" / "prebuilt" / "README.md").is_file(), "compose/prebuilt/ must exist in every checkout"
 
 
 # ---------------------------------------------------------------------------- (c) flags

@@ -1,4 +1,5 @@
-"""One conformance cell for `mcp` 1.x (which asks for a handshake version of 2025 or older),
+"""One conformance cell for `mcp` 1.x (a handshake-era client: 2025-11-25 by default, or the
+version given with --protocol),
 over stdio or Streamable HTTP, in its own environment. Prints the checks' results as JSON on
 its last line. See checks.py."""
 
@@ -81,6 +82,11 @@ async def connect(args, updates):
 
 
 async def main(args):
+    if args.protocol:
+        # mcp 1.x asks for its newest version; older clients (and so older servers' peers) ask
+        # for theirs: the same session code, told to ask for another one.
+        import mcp.types
+        mcp.types.LATEST_PROTOCOL_VERSION = args.protocol
     updates: set[str] = set()
     async with connect(args, updates) as client:
         results = await run_checks(client)
@@ -94,4 +100,5 @@ if __name__ == "__main__":
     parser.add_argument("--command")
     parser.add_argument("--url")
     parser.add_argument("--token")
+    parser.add_argument("--protocol", help="the handshake version to ask for (default: mcp 1.x's newest)")
     anyio.run(main, parser.parse_args())

@@ -1,7 +1,7 @@
 """The conformance matrix: every MCP client people use, over stdio and Streamable HTTP, against
 the real system (services, headless Blender), each cell its own process in its client's own
 environment. The official client (`mcp` 2.x) in its three modes, fastmcp 4.x's client (auto),
-and `mcp` 1.x (handshake at 2025-03-26 or older). The table of who passed what is written to
+and `mcp` 1.x (handshake at 2025-11-25, and asking for 2025-06-18, 2025-03-26 and 2024-11-05). The table of who passed what is written to
 test-artifacts/conformance.md (docs/MCP.md keeps the latest)."""
 
 from __future__ import annotations
@@ -25,9 +25,13 @@ CLIENTS = {
     "mcp2-2026-07-28": (ROOT / ".venv/bin/python", "scenario.py"),
     "fastmcp": (ROOT / ".venv/bin/python", "scenario.py"),
     "mcp1": (ROOT / ".venv-mcp1/bin/python", "scenario_mcp1.py"),
+    "mcp1-2025-06-18": (ROOT / ".venv-mcp1/bin/python", "scenario_mcp1.py"),
+    "mcp1-2025-03-26": (ROOT / ".venv-mcp1/bin/python", "scenario_mcp1.py"),
+    "mcp1-2024-11-05": (ROOT / ".venv-mcp1/bin/python", "scenario_mcp1.py"),
 }
 EXPECTED_ERA = {"mcp2-legacy": "2025-11-25", "mcp2-auto": "2026-07-28", "mcp2-2026-07-28": "2026-07-28",
-                "fastmcp": "2026-07-28", "mcp1": "2025-"}
+                "fastmcp": "2026-07-28", "mcp1": "2025-11-25", "mcp1-2025-06-18": "2025-06-18",
+                "mcp1-2025-03-26": "2025-03-26", "mcp1-2024-11-05": "2024-11-05"}
 RESULTS: dict[tuple[str, str], dict[str, str]] = {}
 
 
@@ -35,8 +39,10 @@ def run_cell(client: str, transport: str, system, front) -> dict[str, str]:
     python, script = CLIENTS[client]
     assert python.exists(), f"{python} is missing: scripts/test.sh makes it (pip install -r Tests/Conformance/requirements-mcp1.txt)"
     argv = [str(python), str(HERE / script), "--transport", transport]
-    if client != "mcp1":
+    if not client.startswith("mcp1"):
         argv += ["--client", client]
+    elif client != "mcp1":
+        argv += ["--protocol", client.removeprefix("mcp1-")]
     argv += ["--command", str(system.bin / "mcp-front")] if transport == "stdio" else ["--url", front.url + "/mcp", "--token", front.token]
     env = dict(os.environ, BMCP_FRONT_ENV=json.dumps(system.mcp_front_env()))
     done = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env)
