@@ -23,7 +23,7 @@ ARG BINARIES=source
 FROM ${SWIFT_IMAGE} AS build-source
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libzmq3-dev libsqlite3-dev pkg-config \
+    && apt-get -q install -y --no-install-recommends libzmq3-dev libsqlite3-dev libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Package.resolved is not committed: the glob copies it when the checkout has one.
@@ -41,7 +41,7 @@ RUN --mount=type=cache,id=blender-mcp-swift-build,sharing=locked,target=/src/.bu
     && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
     && mkdir -p /out \
     && for exe in session-broker log-writer prompt-service mcp-front blender-bridge bmcp; do \
-         cp "$bin/$exe" /out/ || exit 1; \
+         cp "$bin/$exe" /out/ && strip "/out/$exe" || exit 1; \
        done \
     && cp -R "$bin"/*.resources /out/ \
     && ls -l /out
@@ -66,6 +66,7 @@ COPY --from=build /out/blender-bridge /out/bmcp /opt/bmcp/bin/
 COPY Addon/serve.py /opt/bmcp/Addon/serve.py
 COPY Addon/bmcp_addon /opt/bmcp/Addon/bmcp_addon
 COPY --chmod=755 compose/blender-worker.sh /opt/bmcp/bin/blender-worker.sh
+COPY --chmod=755 compose/healthcheck.sh /opt/bmcp/bin/healthcheck.sh
 ENV PATH=/opt/bmcp/bin:$PATH \
     BMCP_ADDON_DIR=/opt/bmcp/Addon
 USER bmcp

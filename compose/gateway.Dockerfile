@@ -9,6 +9,7 @@ RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends nginx-light \
     && rm -rf /var/lib/apt/lists/*
-COPY compose/gateway.sh /usr/local/bin/gateway.sh
+COPY --chmod=755 compose/gateway.sh /usr/local/bin/gateway.sh
+COPY --chmod=755 compose/healthcheck.sh /usr/local/bin/healthcheck.sh
 EXPOSE 8765
 CMD ["gateway.sh"]

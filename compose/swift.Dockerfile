@@ -21,7 +21,7 @@ ARG BINARIES=source
 FROM ${SWIFT_IMAGE} AS build-source
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libzmq3-dev libsqlite3-dev pkg-config \
+    && apt-get -q install -y --no-install-recommends libzmq3-dev libsqlite3-dev libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Package.resolved is not committed: the glob copies it when the checkout has one.
@@ -39,7 +39,7 @@ RUN --mount=type=cache,id=blender-mcp-swift-build,sharing=locked,target=/src/.bu
     && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
     && mkdir -p /out \
     && for exe in session-broker log-writer prompt-service mcp-front blender-bridge bmcp; do \
-         cp "$bin/$exe" /out/ || exit 1; \
+         cp "$bin/$exe" /out/ && strip "/out/$exe" || exit 1; \
        done \
     && cp -R "$bin"/*.resources /out/ \
     && ls -l /out
@@ -52,10 +52,11 @@ FROM build-${BINARIES} AS build
 
 FROM ${BASE_IMAGE} AS runtime
 # libzmq5: the ZeroMQ runtime; libsqlite3-0: GRDB (the broker's session registry);
-# procps: pgrep for health checks and debugging.
+# libcurl4: Foundation's networking, which mcp-front links (the Swift runtime itself is
+# linked in statically); procps: pgrep for health checks and debugging.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends libzmq5 libsqlite3-0 procps \
+    && apt-get -q install -y --no-install-recommends libzmq5 libsqlite3-0 libcurl4 procps \
     && rm -rf /var/lib/apt/lists/*
 # An unprivileged user; /data (the compose data volume) belongs to it, so a fresh named
 # volume mounted there starts out owned by it too (the Blender worker image does the same).
@@ -63,6 +64,7 @@ RUN useradd --uid 10001 --user-group --create-home --home-dir /home/bmcp bmcp \
     && mkdir -p /data \
     && chown bmcp:bmcp /data
 COPY --from=build /out/ /opt/bmcp/bin/
+COPY --chmod=755 compose/healthcheck.sh /opt/bmcp/bin/healthcheck.sh
 ENV PATH=/opt/bmcp/bin:$PATH
 USER bmcp
 WORKDIR /home/bmcp

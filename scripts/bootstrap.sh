@@ -5,7 +5,8 @@
 set -euo pipefail
 
 # With --tests also what only the test suite needs: headless Chromium and its driver for the
-# dashboard test, docker-compose (the client only) to validate compose/docker-compose.yml.
+# dashboard test, docker-compose to validate compose/docker-compose.yml and, with Podman, to
+# run it; nginx for the replica tests.
 missing=()
 pkg-config --exists libzmq 2>/dev/null || missing+=(libzmq3-dev pkg-config)
 command -v blender >/dev/null 2>&1 || [ -n "${BLENDER:-}" ] || missing+=(blender)
@@ -20,6 +21,19 @@ if [ "${1:-}" = "--tests" ]; then
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   # The cross-host test makes network namespaces; the access test reads listening ports with ss.
   command -v ip >/dev/null 2>&1 && command -v ss >/dev/null 2>&1 || missing+=(iproute2)
+  # The replica test puts nginx in front of mcp-front replicas; the gateway test checks its
+  # configuration with nginx -t.
+  [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+  # The live compose test: Podman (runc, catatonit for `init: true`, netavark networks with
+  # aardvark DNS) driven by docker-compose, and debootstrap for a base image without a registry.
+  command -v podman >/dev/null 2>&1 || missing+=(podman)
+  command -v runc >/dev/null 2>&1 || missing+=(runc)
+  [ -x /usr/libexec/podman/catatonit ] || missing+=(catatonit)
+  [ -x /usr/lib/podman/netavark ] || missing+=(netavark)
+  [ -x /usr/lib/podman/aardvark-dns ] || missing+=(aardvark-dns)
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  # Static release binaries for those images link Foundation's networking, which needs curl.
+  [ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || missing+=(libcurl4-openssl-dev)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -41,11 +41,15 @@ done | tar --null -T - -cf - | tar -C "$context" -xf -
 
 if [ "$binaries" = host ]; then
   scratch=.build-static
-  swift build -c release --static-swift-stdlib --scratch-path "$scratch"
+  # One Swift build at a time on this machine (2 cores): wait for any other to finish.
+  lock=()
+  command -v flock >/dev/null && lock=(flock /tmp/bmcp-swift-build.lock)
+  "${lock[@]}" swift build -c release --static-swift-stdlib --scratch-path "$scratch"
   bin="$(swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)"
   mkdir -p "$context/compose/prebuilt"
   for exe in session-broker log-writer prompt-service mcp-front blender-bridge bmcp; do
-    cp "$bin/$exe" "$context/compose/prebuilt/"
+    # Symbols are most of a static binary's size; nothing in an image reads them.
+    cp "$bin/$exe" "$context/compose/prebuilt/" && strip "$context/compose/prebuilt/$exe"
   done
   cp -R "$bin"/*.resources "$context/compose/prebuilt/"
 fi

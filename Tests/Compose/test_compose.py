@@ -26,6 +26,7 @@ COMPOSE_DIR = REPO / "compose"
 COMPOSE_FILE = COMPOSE_DIR / "docker-compose.yml"
 WORKER_SCRIPT = COMPOSE_DIR / "blender-worker.sh"
 GATEWAY_SCRIPT = COMPOSE_DIR / "gateway.sh"
+HEALTH_SCRIPT = COMPOSE_DIR / "healthcheck.sh"
 SWIFT_DOCKERFILE = COMPOSE_DIR / "swift.Dockerfile"
 WORKER_DOCKERFILE = COMPOSE_DIR / "blender-worker.Dockerfile"
 ADDON = REPO / "Addon"
@@ -284,9 +285,11 @@ def test_the_worker_script_is_shipped_and_runnable(config):
     assert re.search(r"apt-get .*install .*\bblender\b", dockerfile), "the worker image needs Debian's blender"
     assert re.search(r"^COPY --from=build .*/out/blender-bridge", dockerfile, re.M)
     # The health check looks for the marker the script drops at BMCP_ADDON_READY.
-    check = " ".join(argv(config["services"][WORKER_SERVICE]["healthcheck"]["test"]))
+    check = argv(config["services"][WORKER_SERVICE]["healthcheck"]["test"])
+    assert check == ["CMD", "healthcheck.sh", "worker"], check
     marker = re.search(r'ready_file="\$\{BMCP_WORKER_READY_FILE:-([^}]+)\}"', WORKER_SCRIPT.read_text()).group(1)
-    assert marker in check, f"the worker health check should test the READY marker {marker}"
+    assert f"BMCP_WORKER_READY_FILE:-{marker}" in HEALTH_SCRIPT.read_text(), \
+        f"the worker health check should test the READY marker {marker}"
     # The addon listens inside the container only, and the bridge connects there.
     blender = script_command_lines("$blender_bin")
     assert blender and "--host 127.0.0.1" in blender[0], blender
@@ -358,6 +361,11 @@ def test_health_checks_use_real_flags(config):
         assert check and check.get("test"), f"service {name} has no healthcheck"
         test = argv(check["test"])
         assert test[0] in ("CMD", "CMD-SHELL"), test
+        # Podman's compatible API splits arguments on spaces: one word each, or a script.
+        assert not any(" " in part for part in test[1:]), f"{name}: a health check argument with spaces: {test}"
+        if test[1] == HEALTH_SCRIPT.name:
+            done = subprocess.run(["bash", "-n", str(HEALTH_SCRIPT)])
+            assert done.returncode == 0 and os.access(HEALTH_SCRIPT, os.X_OK)
         if test[0] == "CMD" and os.path.basename(test[1]) == "bmcp":
             assert test[2] == "call", test
             known = flags_in(exe_help("bmcp", "call"))
@@ -403,7 +411,7 @@ def test_mcp_front_scales_behind_the_gateway(config, tmp_path):
     checked = subprocess.run([nginx, "-t", "-c", str(conf)], capture_output=True, text=True, timeout=30)
     assert checked.returncode == 0, checked.stderr
     dockerfile = (COMPOSE_DIR / "gateway.Dockerfile").read_text()
-    assert re.search(r"^ARG BASE_IMAGE=", dockerfile, re.M) and "COPY compose/gateway.sh" in dockerfile
+    assert re.search(r"^ARG BASE_IMAGE=", dockerfile, re.M) and "compose/gateway.sh /usr/local/bin/gateway.sh" in dockerfile and "compose/healthcheck.sh" in dockerfile
 
 
 # ---------------------------------------------------------------------------- (d) environment
