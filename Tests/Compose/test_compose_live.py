@@ -152,11 +152,11 @@ def engine():
         (out / "compose-live.json").write_text(json.dumps(REPORT, indent=2))
 
 
-async def call(client, name: str, **arguments) -> str:
-    result = await client.call_tool(name, arguments)
+async def call(client, tool: str, /, **arguments) -> str:
+    result = await client.call_tool(tool, arguments)
     text = "".join(part.text for part in result.content if getattr(part, "type", "") == "text")
-    assert not result.is_error, f"{name}: {text}"
-    return text
+    assert not result.is_error, f"{tool}: {text}"
+    return result.content[0].text if tool in ("create_session", "get_session") else text
 
 
 def first_json(text: str) -> dict:
