@@ -261,25 +261,14 @@ import Testing
     }
 
     @Test func japaneseSessionsReadInJapanese() {
-        let language = DesignLanguage.choose(setting: "auto", promptLanguage: nil, sessionName: "平屋の家")
+        let language = DesignLanguage.choose(setting: "auto", sessionName: "平屋の家")
         #expect(language == .ja)
-        #expect(DesignLanguage.choose(setting: "en", promptLanguage: "ja", sessionName: "平屋") == .en)
+        #expect(DesignLanguage.choose(setting: "en", sessionName: "平屋") == .en)
+        #expect(DesignLanguage.choose(setting: "auto", sessionName: "small house") == .en)
         let text = DesignDocument(sessionID: "s-1", name: "平屋の家", scene: Self.house, steps: [], totalSteps: 0,
                                   firstStep: nil, hasRender: false, language: language).render()
         #expect(text.contains("## 間取り") && text.contains("48.0 m² (29.6 畳)") && text.contains("延床面積"))
         #expect(text.contains("30.0°（5.8寸勾配）") && text.contains("| ドア | Wall | Living 南 |"))
-    }
-
-    @Test func theStartingPromptAndOutOfRangeValuesAreShown() {
-        let origin: JSONValue = ["prompt": "detached-house", "lang": "en", "title": ["en": "Detached house", "ja": "戸建住宅"],
-                                 "arguments": ["width": "8"],
-                                 "entry_arguments": [["name": "width", "unit": "m", "range": [5.46, 14.56], "default": 9.1],
-                                                     ["name": "roof_pitch", "unit": "deg", "range": [15, 26], "default": 21.8]]]
-        let text = DesignDocument(sessionID: "s-1", name: "house", scene: Self.house, steps: [], totalSteps: 0,
-                                  firstStep: nil, hasRender: false, origin: origin).render()
-        #expect(text.contains("Dictionary entry **detached-house** — Detached house / 戸建住宅"))
-        #expect(text.contains("| width | 8 m | 8 | 5.46–14.56 |  |"))
-        #expect(text.contains("| roof_pitch | 21.8 deg | 30 | 15–26 | **outside the entry's range**: 30 |"))
     }
 
     @Test func drawingsCarryTheNumbers() throws {

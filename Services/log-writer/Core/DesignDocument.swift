@@ -3,8 +3,8 @@ import Foundation
 
 /// design.md: the building a session made, written so that a reader who never opened Blender
 /// could redraw it — storeys, rooms with areas, walls by room and side, every opening, the
-/// roof with its heights, stairs, the footprint; then the drawings, the dictionary entry the
-/// session started from, materials, other objects, the steps taken and the latest render.
+/// roof with its heights, stairs, the footprint; then the drawings, materials, other objects,
+/// the steps taken and the latest render.
 /// Regenerated from state.json (the objects' own `arch` records) and command.log.
 struct DesignDocument {
     var sessionID: String
@@ -18,8 +18,6 @@ struct DesignDocument {
     var firstStep: JSONValue?
     var hasRender: Bool
     var language: DesignLanguage = .en
-    /// The dictionary prompt the session started from (origin.json), if a client used one.
-    var origin: JSONValue?
     /// plan.svg and elevation.svg are written beside design.md.
     var hasDrawings: Bool = false
 
@@ -36,7 +34,6 @@ struct DesignDocument {
         if hasDrawings && !facts.isEmpty {
             out += "## \(words(.drawings))\n\n![\(words(.plan))](plan.svg)\n\n![\(words(.elevation))](elevation.svg)\n\n"
         }
-        if let origin { out += OriginSection(origin: origin, facts: facts, language: language).render() }
         out += materials()
         out += others(facts)
         out += timeline()

@@ -1,16 +1,15 @@
 import Foundation
 
-/// The language design.md is written in: Japanese when the session began from a Japanese
-/// prompt (or the `--design-language` setting says so), English otherwise. Every heading and
+/// The language design.md is written in: Japanese when the `--design-language` setting says
+/// so, or (auto) when the session's name is Japanese; English otherwise. Every heading and
 /// phrase of the document and drawings comes from `words`, so the two stay in step.
 enum DesignLanguage: String, Sendable {
     case en, ja
 
-    /// `auto` follows the session: its prompt's `lang`, else Japanese when its name has kana
-    /// or kanji (someone who names a session 山の家 reads Japanese).
-    static func choose(setting: String, promptLanguage: String?, sessionName: String) -> DesignLanguage {
+    /// `auto` follows the session: Japanese when its name has kana or kanji (someone who
+    /// names a session 山の家 reads Japanese).
+    static func choose(setting: String, sessionName: String) -> DesignLanguage {
         if let fixed = DesignLanguage(rawValue: setting) { return fixed }
-        if let prompt = promptLanguage.flatMap(DesignLanguage.init(rawValue:)) { return prompt }
         let japanese = sessionName.unicodeScalars.contains { (0x3040...0x30FF).contains($0.value) || (0x3400...0x9FFF).contains($0.value) }
         return japanese ? .ja : .en
     }
@@ -41,7 +40,7 @@ enum DesignLanguage: String, Sendable {
         .slabs: ("Floors and slabs", "床・スラブ"), .roof: ("Roof", "屋根"), .stairs: ("Stairs", "階段"),
         .columns: ("Columns", "柱"), .drawings: ("Drawings", "図面"), .materials: ("Materials", "仕上げ・材料"),
         .others: ("Other objects", "その他のオブジェクト"), .timeline: ("Timeline", "作業履歴"),
-        .render: ("Latest render", "最新のレンダリング"), .prompt: ("Started from", "元にした辞書項目"),
+        .render: ("Latest render", "最新のレンダリング"),
         .footprint: ("Footprint", "建築面積"), .totalFloorArea: ("Total floor area", "延床面積"),
         .plan: ("Plan", "平面図"), .elevation: ("South elevation", "南立面図"),
         .nothing: ("Nothing has been built yet.", "まだ何も作られていません。"),
@@ -58,8 +57,7 @@ enum DesignLanguage: String, Sendable {
         .gables: ("Gable ends", "妻壁"), .open: ("open (no gable walls)", "開放（妻壁なし）"),
         .riser: ("Riser", "蹴上げ"), .tread: ("Tread", "踏面"), .flight: ("Flight", "段数"), .rise: ("Rise", "階段の高さ"),
         .object: ("Object", "オブジェクト"), .location: ("Location (m)", "位置 (m)"), .collection: ("Collection", "コレクション"),
-        .argument: ("Argument", "引数"), .value: ("Value", "値"), .range: ("Range", "範囲"),
-        .outside: ("**outside the entry's range**", "**範囲外**"), .centred: ("centred", "中央"),
+        .centred: ("centred", "中央"),
         .from: ("from", "から"), .step: ("Step", "操作"), .outcome: ("Outcome", "結果"), .time: ("Time (UTC)", "時刻 (UTC)"),
         .overall: ("Overall size of the building", "建物の外形寸法"), .commands: ("commands", "コマンド"),
         .built: ("Built with", "使ったツール"), .outsideFaces: ("outside faces of the walls", "壁の外面"),

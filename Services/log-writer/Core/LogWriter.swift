@@ -281,8 +281,7 @@ public final class LogWriter {
             let created = files.firstLines(session, file: "events.log", limit: 20).first { $0["event"] == "session.created" }
             let recent = files.commandLines(session, limit: 50)
             let name = created?["name"]?.stringValue ?? session
-            let origin = files.readJSON(session, file: "origin.json")
-            let language = DesignLanguage.choose(setting: designLanguage, promptLanguage: origin?["lang"]?.stringValue, sessionName: name)
+            let language = DesignLanguage.choose(setting: designLanguage, sessionName: name)
             let scene = files.readJSON(session, file: "state.json")?["scene"]
             let facts = BuildingFacts(scene: scene)
             let plan = PlanDrawing(facts: facts, language: language).render()
@@ -291,7 +290,7 @@ public final class LogWriter {
                 sessionID: session, name: name, scene: scene,
                 steps: recent.lines, totalSteps: recent.total,
                 firstStep: files.firstLines(session, file: "command.log", limit: 1).first,
-                hasRender: files.hasRender(session), language: language, origin: origin,
+                hasRender: files.hasRender(session), language: language,
                 hasDrawings: plan != nil && elevation != nil)
             do {
                 if let plan, let elevation {
