@@ -207,8 +207,8 @@ struct BuildingFacts {
         }
     }
 
-    func walls(on storey: Int) -> [Wall] { walls.filter { $0.storey == storey } }
-    func rooms(on storey: Int) -> [Room] { rooms.filter { $0.storey == storey } }
+    func storeyWalls(_ storey: Int) -> [Wall] { walls.filter { $0.storey == storey } }
+    func storeyRooms(_ storey: Int) -> [Room] { rooms.filter { $0.storey == storey } }
 
     private static func openings(_ value: JSONValue?) -> [Opening] {
         (value?.arrayValue ?? []).compactMap { opening in

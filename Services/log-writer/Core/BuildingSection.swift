@@ -42,7 +42,7 @@ struct BuildingSection {
         guard !facts.storeys.isEmpty else { return "" }
         var out = "### \(w(.storeys))\n\n| \(w(.storey)) | \(w(.floorLevel)) | \(w(.floorHeight)) | \(w(.rooms)) | \(w(.area)) |\n|---|---|---|---|---|\n"
         for storey in facts.storeys {
-            let rooms = facts.rooms(on: storey.number)
+            let rooms = facts.storeyRooms(storey.number)
             out += "| \(storey.number)\(ja ? "階" : "") | \(Markdown.metres(storey.level)) m | \(storey.height.map { Markdown.metres($0) + " m" } ?? "–") | "
                 + "\(rooms.isEmpty ? "–" : rooms.map { Markdown.escape($0.name) }.joined(separator: ", ")) | \(rooms.isEmpty ? "–" : area(rooms.map(\.area).reduce(0, +))) |\n"
         }

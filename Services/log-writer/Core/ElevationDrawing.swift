@@ -56,7 +56,7 @@ struct ElevationDrawing {
     private func southWalls() -> Set<String> {
         var names = Set(facts.walls.filter { $0.bounds.contains { $0.side == "south" } }.map(\.name))
         for storey in facts.storeys {
-            let horizontal = facts.walls(on: storey.number).filter { $0.isHorizontal && $0.bounds.isEmpty }
+            let horizontal = facts.storeyWalls(storey.number).filter { $0.isHorizontal && $0.bounds.isEmpty }
             if let lowest = horizontal.map({ $0.start[1] }).min() {
                 names.formUnion(horizontal.filter { abs($0.start[1] - lowest) < 0.01 }.map(\.name))
             }

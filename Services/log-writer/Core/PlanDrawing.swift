@@ -46,8 +46,8 @@ struct PlanDrawing {
             }
         }
         for flight in facts.stairs where abs(flight.start[2] - storey.level) < 0.05 { stairs(flight, on: &canvas) }
-        for wall in facts.walls(on: storey.number) { self.wall(wall, on: &canvas) }
-        for room in facts.rooms(on: storey.number) {
+        for wall in facts.storeyWalls(storey.number) { self.wall(wall, on: &canvas) }
+        for room in facts.storeyRooms(storey.number) {
             let centre = [room.x + room.width / 2, room.y + room.depth / 2]
             canvas.raw("<g class=\"room\" data-name=\"\(SVGCanvas.escape(room.name))\" data-width=\"\(SVGCanvas.data(room.width))\" "
                 + "data-depth=\"\(SVGCanvas.data(room.depth))\" data-area=\"\(SVGCanvas.data(room.area))\">\n")
@@ -66,7 +66,7 @@ struct PlanDrawing {
     }
 
     private func lineExtent(_ storey: Int) -> [Double]? {
-        let rooms = facts.rooms(on: storey)
+        let rooms = facts.storeyRooms(storey)
         guard !rooms.isEmpty else { return facts.centreLines }
         return [rooms.map(\.x).min()!, rooms.map(\.y).min()!, rooms.map { $0.x + $0.width }.max()!, rooms.map { $0.y + $0.depth }.max()!]
     }
