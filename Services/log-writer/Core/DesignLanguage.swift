@@ -58,7 +58,7 @@ enum DesignLanguage: String, Sendable {
         .riser: ("Riser", "蹴上げ"), .tread: ("Tread", "踏面"), .flight: ("Flight", "段数"), .rise: ("Rise", "階段の高さ"),
         .object: ("Object", "オブジェクト"), .location: ("Location (m)", "位置 (m)"), .collection: ("Collection", "コレクション"),
         .centred: ("centred", "中央"),
-        .from: ("from", "から"), .step: ("Step", "操作"), .outcome: ("Outcome", "結果"), .time: ("Time (UTC)", "時刻 (UTC)"),
+        .from: ("From", "位置"), .step: ("Step", "操作"), .outcome: ("Outcome", "結果"), .time: ("Time (UTC)", "時刻 (UTC)"),
         .overall: ("Overall size of the building", "建物の外形寸法"), .commands: ("commands", "コマンド"),
         .built: ("Built with", "使ったツール"), .outsideFaces: ("outside faces of the walls", "壁の外面"),
         .onCentreLines: ("on wall centre lines", "壁芯"), .aboveGround: ("above the ground floor", "1階床から"),

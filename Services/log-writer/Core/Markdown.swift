@@ -3,8 +3,11 @@ import Foundation
 
 /// How design.md writes numbers, points and names.
 enum Markdown {
-    /// Centimetres, halves rounded up: 4.075 (stored as 4.07499…) reads 4.08, as it was given.
-    static func metres(_ value: Double) -> String { String(format: "%.2f", (value * 100 * (1 + 1e-12)).rounded() / 100 + 0) }
+    /// Centimetres, halves rounded away from zero past Blender's float32 noise: 4.075 (stored
+    /// as 4.07499…, or 8.0749998 after a round trip through a mesh) reads 4.08, as it was given.
+    static func metres(_ value: Double) -> String {
+        String(format: "%.2f", (value * 100 + (value < 0 ? -1e-4 : 1e-4)).rounded() / 100 + 0)
+    }
     static func point(_ value: [Double]) -> String { "(" + value.prefix(3).map(metres).joined(separator: ", ") + ")" }
     static func area(_ value: Double) -> String { String(format: "%.1f m²", value) }
     static func tatami(_ area: Double) -> String { String(format: "%.1f 畳", area / DesignLanguage.tatami) }
@@ -18,7 +21,8 @@ enum Markdown {
             if key == "code" { return "code: \(value["file"]?.stringValue ?? "…")" }
             switch value {
             case .string(let text): return "\(key) \(text.split(separator: "\n").first.map(String.init)?.prefix(40) ?? "")"
-            case .array(let items) where items.count <= 3: return "\(key) [\(items.map(\.description).joined(separator: ", "))]"
+            case .array(let items) where items.count <= 3 && items.allSatisfy({ $0.objectValue == nil && $0.arrayValue == nil }):
+                return "\(key) [\(items.map(\.description).joined(separator: ", "))]"
             case .array(let items): return "\(key) (\(items.count))"
             default: return "\(key) \(value.description.prefix(40))"
             }
