@@ -155,3 +155,17 @@ async def test_two_storey_house_has_closed_gables_and_a_stairwell(system):
     assert [g for g in storeys[0].iter(f"{SVG}g") if g.get("class") == "stairs"]
     elevation = ET.fromstring(session_file(system, session, "elevation.svg", "Gable Wall"))
     assert len([p for p in elevation.iter(f"{SVG}polygon") if p.get("class") == "gable" and p.get("data-apex-z")]) == 2
+
+
+async def test_a_japanese_session_gets_a_japanese_design_md(system):
+    async with mcp(system) as client:
+        session = (await ok(client, "create_session", {"name": "平屋の家"}))["session_id"]
+        await ok(client, "create_floor_plan", {"rooms": [{"name": "和室", "x": 0, "y": 0, "width": 3.64, "depth": 3.64}],
+                                               "doors": [{"room": "和室", "side": "south"}]})
+        await ok(client, "create_roof", {"type": "irimoya", "width": 3.64, "depth": 3.64, "base_z": 2.4, "pitch_deg": 26.6})
+    design = session_file(system, session, "design.md", "入母屋")
+    assert "## 間取り" in design and "延床面積" in design and "屋根勾配" in design
+    assert row(design, "和室")[3] == "13.2 m² (8.2 畳)"
+    assert row(design, "ドア")[2] == "和室 南"
+    plan = session_file(system, session, "plan.svg", "和室")
+    assert "1階 平面図" in plan and "8.2 畳" in plan
