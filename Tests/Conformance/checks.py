@@ -18,6 +18,26 @@ CHECKS = ["list_tools", "list_prompts", "call_tool", "list_resources", "read_res
           "log_updates", "progress", "cancel", "bad_argument"]
 
 
+async def listened_update(subscription, uri: str, action) -> bool:
+    """2026-07-28: run `action`, then wait on the listen stream for `uri`'s update."""
+    await action()
+    with anyio.fail_after(20):
+        async for event in subscription:
+            if getattr(event, "uri", None) == uri:
+                return True
+    return False
+
+
+async def subscribed_update(pending: set[str], uri: str, action) -> bool:
+    """The handshake era: run `action`, then wait until the client's message handler has put
+    `uri` in `pending` (after `resources/subscribe`)."""
+    await action()
+    with anyio.fail_after(20):
+        while uri not in pending:
+            await anyio.sleep(0.02)
+    return True
+
+
 async def run_checks(client) -> dict[str, str]:
     """`client` has: list_tools() -> [names], list_prompts() -> [names], list_resources() ->
     [uris], call(name, args, on_progress=None) -> (is_error, [texts]), get_prompt(name, args)

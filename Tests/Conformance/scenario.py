@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 import anyio
 
 sys.path.insert(0, os.path.dirname(__file__))
-from checks import run_checks  # noqa: E402
+from checks import listened_update, run_checks, subscribed_update  # noqa: E402
 
 
 def texts(result) -> list[str]:
@@ -54,21 +54,12 @@ class OfficialClient:
             async with self.client.listen(resource_subscriptions=[uri]) as subscription:
                 if uri not in (subscription.honored.resource_subscriptions or []):
                     return False
-                await action()
-                with anyio.fail_after(20):
-                    async for event in subscription:
-                        if getattr(event, "uri", None) == uri:
-                            return True
-            return False
+                return await listened_update(subscription, uri, action)
         import warnings
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             await self.client.subscribe_resource(uri)
-        await action()
-        with anyio.fail_after(20):
-            while uri not in self.pending_updates:
-                await anyio.sleep(0.02)
-        return True
+        return await subscribed_update(self.pending_updates, uri, action)
 
 
 class FastMCPClient(OfficialClient):
@@ -95,18 +86,9 @@ class FastMCPClient(OfficialClient):
         if (self.client.protocol_version or "") >= "2026":
             from mcp.client.subscriptions import listen
             async with listen(self.client.session, resource_subscriptions=[uri]) as subscription:
-                await action()
-                with anyio.fail_after(20):
-                    async for event in subscription:
-                        if getattr(event, "uri", None) == uri:
-                            return True
-            return False
+                return await listened_update(subscription, uri, action)
         await self.client.session.subscribe_resource(uri)
-        await action()
-        with anyio.fail_after(20):
-            while uri not in self.pending_updates:
-                await anyio.sleep(0.02)
-        return True
+        return await subscribed_update(self.pending_updates, uri, action)
 
 
 @asynccontextmanager

@@ -17,7 +17,7 @@ from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamablehttp_client
 
 sys.path.insert(0, os.path.dirname(__file__))
-from checks import run_checks  # noqa: E402
+from checks import run_checks, subscribed_update  # noqa: E402
 
 
 def texts(result) -> list[str]:
@@ -55,11 +55,7 @@ class LegacyClient:
     async def updates(self, uri, action):
         from pydantic import AnyUrl
         await self.session.subscribe_resource(AnyUrl(uri))
-        await action()
-        with anyio.fail_after(20):
-            while uri not in self.pending_updates:
-                await anyio.sleep(0.02)
-        return True
+        return await subscribed_update(self.pending_updates, uri, action)
 
 
 @asynccontextmanager

@@ -45,8 +45,7 @@ struct HandshakeListener: MCPEventListener {
     func deliver(_ event: Envelope) async {
         switch event.op {
         case EventName.logUpdated:
-            guard let session = event.session, let file = event.params?["file"]?.stringValue,
-                  let uri = await resources.updated(session: session, file: file) else { return }
+            guard let uri = await resources.updated(event) else { return }
             try? await server.notify(ResourceUpdatedNotification.message(.init(uri: uri)))
         case EventName.promptsChanged:
             try? await server.notify(PromptListChangedNotification.message())
@@ -80,8 +79,7 @@ final class ListenStream: MCPEventListener {
     func deliver(_ event: Envelope) async {
         switch event.op {
         case EventName.logUpdated:
-            guard let session = event.session, let file = event.params?["file"]?.stringValue,
-                  let uri = await resources.updated(session: session, file: file) else { return }
+            guard let uri = await resources.updated(event) else { return }
             await emit(notification("notifications/resources/updated", ["uri": .string(uri)]))
         case EventName.promptsChanged where prompts:
             await emit(notification("notifications/prompts/list_changed", [:]))
@@ -97,4 +95,12 @@ final class ListenStream: MCPEventListener {
     }
 
     func stop() async { await resources.unsubscribeAll() }
+}
+
+extension SessionResources {
+    /// The subscribed URI a `log.updated` event is about, if any.
+    func updated(_ event: Envelope) -> String? {
+        guard let session = event.session, let file = event.params?["file"]?.stringValue else { return nil }
+        return updated(session: session, file: file)
+    }
 }
