@@ -34,7 +34,7 @@ def mutating_command_ms(durability: str, calls: int, warmup: int) -> list[float]
     try:
         client = BusClient(system.env["BMCP_BROKER_CLIENTS"], OWNER)
         session = client.call("session.create", params={"name": "journal bench"})["session_id"]
-        # A new session starts empty (no startup cube): make the object the loop moves.
+        # The object the loop moves, whatever the session started from.
         client.call("object.create", session, {"type": "cube", "name": "Cube"})
         names = itertools.count()
         # A small change each time (the scene stays the same size): the journal write and, in
