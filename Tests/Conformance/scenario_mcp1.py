@@ -84,10 +84,26 @@ async def main(args):
         import mcp.types
         mcp.types.LATEST_PROTOCOL_VERSION = args.protocol
     updates: set[str] = set()
-    async with connect(args, updates) as client:
-        results = await run_checks(client)
-        results["_protocol_version"] = client.protocol_version
-    print(json.dumps(results))
+    printed = False
+    try:
+        async with connect(args, updates) as client:
+            results = await run_checks(client)
+            results["_protocol_version"] = client.protocol_version
+            # Printed before the client closes, so that a failure in its teardown cannot hide
+            # what the checks found (and cannot pass for a result either: see below).
+            print(json.dumps(results), flush=True)
+            printed = True
+    except BaseExceptionGroup as group:
+        # mcp 1.x's stdio_client closes its read stream while its stdout reader may still be
+        # handing over a message our server sent a moment before (a session log update): anyio
+        # raises BrokenResourceError out of the reader (python-sdk issue #1960, the 1.x fix is
+        # unreleased). That is the client's teardown, after every check has answered; anything
+        # else, or the same error before the results were printed, is a failure.
+        broken, rest = group.split(anyio.BrokenResourceError)
+        if not (printed and broken and rest is None and args.transport == "stdio"):
+            raise
+        print("mcp 1.x stdio_client teardown race (python-sdk #1960) after the checks; ignored",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":
