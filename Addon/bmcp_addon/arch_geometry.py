@@ -352,3 +352,47 @@ def stair_solid(flight, width, waist):
     side = prism(profile, -width / 2.0, width / 2.0)  # (x, z) profile extruded along "y"
     side.vertices = [(x, y, z) for x, z, y in side.vertices]
     return side
+
+
+# -- closing the building: gable ends, holes in slabs ----------------------------
+
+
+def gable_profile(shape, bottom_z):
+    """The gable end's outline in the ridge frame's (v, z): from bottom_z up to the roof's underside.
+
+    The underside sits `drop` below the top surface, so it crosses the wall line at
+    base_z - drop and peaks at ridge_z - drop. A bottom above that crossing (walls that end at
+    the eaves height) leaves a triangle starting where the underside reaches bottom_z.
+    Returns None when bottom_z is at or above the underside's peak.
+    """
+    low, peak = shape.base_z - shape.drop, shape.ridge_z - shape.drop
+    span = shape.span
+    if bottom_z >= peak - EPSILON:
+        return None
+    if bottom_z > low + EPSILON:
+        inset = (bottom_z - low) / shape.slope
+        return [(inset, bottom_z), (span - inset, bottom_z), (span / 2.0, peak)]
+    if bottom_z > low - EPSILON:
+        return [(0.0, low), (span, low), (span / 2.0, peak)]
+    return [(0.0, bottom_z), (span, bottom_z), (span, low), (span / 2.0, peak), (0.0, low)]
+
+
+def gable_solid(profile, u, thickness):
+    """A gable profile in (v, z) extruded across u from u - thickness/2 to u + thickness/2, as (u, v, z)."""
+    solid = prism(profile, u - thickness / 2.0, u + thickness / 2.0)
+    solid.vertices = [(c, a, b) for a, b, c in solid.vertices]
+    return solid
+
+
+def point_in_polygon(point, points):
+    """True when `point` is inside the simple polygon `points` (or within EPSILON of its edge)."""
+    x, y = point
+    inside = False
+    for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1]):
+        cross = (x1 - x0) * (y - y0) - (y1 - y0) * (x - x0)
+        if abs(cross) < EPSILON and min(x0, x1) - EPSILON <= x <= max(x0, x1) + EPSILON \
+                and min(y0, y1) - EPSILON <= y <= max(y0, y1) + EPSILON:
+            return True  # on an edge
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            inside = not inside
+    return inside

@@ -12,9 +12,9 @@ import bpy
 from mathutils import Matrix, Vector
 
 from . import arch_geometry
+from .arch_tags import OPENINGS_PROPERTY
 from .primitives import new_mesh
 
-OPENINGS_PROPERTY = "bmcp_openings"  # JSON list of the openings cut into a wall, for overlap checks
 
 
 def collection_named(name):

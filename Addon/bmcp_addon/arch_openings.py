@@ -1,4 +1,5 @@
-"""arch.opening: doors and windows cut into walls, with an optional frame.
+"""arch.opening: doors and windows cut into walls, with an optional frame; arch.slab_opening:
+a stairwell (or shaft, void) cut through a slab.
 
 `offset` is the distance along the wall from its start to the opening's
 centre; `sill` is the height of the opening's bottom above the wall's base.
@@ -10,6 +11,7 @@ opening that would overlap it is refused.
 from . import arch_geometry as geometry
 from . import arch_mesh
 from .arch_params import bad, format_number, in_range
+from .arch_tags import facts, tag
 from .ops_common import changed, find_object, registry
 from .registry import BOOLEAN, NAME, NUMBER, Param, one_of
 
@@ -56,8 +58,9 @@ def check_opening_fits(op, wall, kind, offset, width, height, sill, label="param
     return x0, length, thickness, z0, wall_height
 
 
-def cut_opening(wall, extent, kind, offset, width, height, sill):
-    """Cut a width x height hole whose centre is `offset` along the wall from its start."""
+def cut_opening(wall, extent, kind, offset, width, height, sill, **facts):
+    """Cut a width x height hole whose centre is `offset` along the wall from its start;
+    `facts` (a plan door's room, side and offset along that side) go into its record."""
     x0, length, thickness, z0, wall_height = extent
     m = OPENING_MARGIN
     left, right = x0 + offset - width / 2.0, x0 + offset + width / 2.0
@@ -65,7 +68,7 @@ def cut_opening(wall, extent, kind, offset, width, height, sill):
     # Overshoot only through faces the hole really opens: the wall's faces, its base for a door.
     bottom -= m if sill <= 1e-9 else 0.0
     top += m if sill + height >= wall_height - 1e-9 else 0.0
-    record = {"kind": kind, "offset": offset, "width": width, "height": height, "sill": sill}
+    record = {"kind": kind, "offset": offset, "width": width, "height": height, "sill": sill, **facts}
     arch_mesh.cut_box(wall, left, right, -thickness / 2.0 - m, thickness / 2.0 + m, bottom, top, record)
 
 
@@ -85,7 +88,8 @@ def add_frame(wall, extent, kind, offset, width, height, sill, frame_width):
     solid = geometry.Solid()
     for part in parts:
         solid.add(part)
-    frame = arch_mesh.add_object(f"{kind.capitalize()} Frame", solid, "Openings")
+    frame = tag(arch_mesh.add_object(f"{kind.capitalize()} Frame", solid, "Openings"), "opening_frame",
+                opening=kind, wall=wall.name, offset=offset)
     frame.parent = wall
     frame.matrix_world = wall.matrix_world.copy()
     return frame
@@ -131,3 +135,41 @@ def arch_opening(ctx, wall, kind, offset, width, height, sill, frame, frame_widt
         "vertices": len(wall_object.data.vertices),
         "changed": changed(created, [wall_object.name]),
     }
+
+
+@registry.mutating_op(
+    "arch.slab_opening",
+    slab=Param(NAME),
+    x=Param(NUMBER),
+    y=Param(NUMBER),
+    width=Param(NUMBER),
+    depth=Param(NUMBER),
+    kind=Param(one_of("stairwell", "shaft", "void"), "stairwell"),
+)
+def arch_slab_opening(ctx, slab, x, y, width, depth, kind):
+    """A width (x) x depth (y) hole through a slab from its corner (x, y) in plan (a stairwell)."""
+    op = "arch.slab_opening"
+    slab_object = find_object(slab)
+    record = facts(slab_object)
+    if record is None or record.get("kind") != "slab":
+        raise bad(op, f"object '{slab_object.name}' is not a slab made by create_slab (it has no slab record)")
+    width = in_range(op, "width", width, 0.3, 100.0)
+    depth = in_range(op, "depth", depth, 0.3, 100.0)
+    x, y = in_range(op, "x", x, -1000.0, 1000.0), in_range(op, "y", y, -1000.0, 1000.0)
+    corners = [(x, y), (x + width, y), (x + width, y + depth), (x, y + depth)]
+    outline = [tuple(point) for point in record["outline"]]
+    outside = [corner for corner in corners if not geometry.point_in_polygon(corner, outline)]
+    if outside:
+        raise bad(op, f"the {format_number(width)} x {format_number(depth)} m {kind} at ({format_number(x)}, "
+                      f"{format_number(y)}) leaves slab '{slab_object.name}': corner "
+                      f"({format_number(outside[0][0])}, {format_number(outside[0][1])}) is outside its outline")
+    for other in arch_mesh.recorded_openings(slab_object):
+        if geometry.rectangles_overlap((x, y, width, depth), (other["x"], other["y"], other["width"], other["depth"])):
+            raise bad(op, f"the {kind} overlaps the {other['kind']} already cut at ({format_number(other['x'])}, "
+                          f"{format_number(other['y'])}) in slab '{slab_object.name}'")
+    ox, oy, top = slab_object.location
+    m, thickness = OPENING_MARGIN, record["thickness"]
+    arch_mesh.cut_box(slab_object, x - ox, x + width - ox, y - oy, y + depth - oy, -thickness - m, m,
+                      {"kind": kind, "x": x, "y": y, "width": width, "depth": depth})
+    return {"slab": slab_object.name, "kind": kind, "x": x, "y": y, "width": width, "depth": depth,
+            "area": width * depth, "changed": changed([], [slab_object.name])}

@@ -114,3 +114,20 @@ class FieldReader:
 
     def has(self, field):
         return self.value.get(field) is not None
+
+
+def storey_level(op, storey, floor_height, base, base_name):
+    """(storey, level): the storey number (None when not given) and the floor level in metres.
+
+    A storey with a floor_height sits at (storey - 1) x floor_height, so storeys stack by the
+    floor height; giving the level itself as well would say it twice, so that is refused."""
+    if storey is not None:
+        storey = int_in_range(op, "storey", storey, 1, 100)
+    if floor_height is None:
+        return storey, in_range(op, base_name, 0.0 if base is None else base, -1000.0, 1000.0)
+    floor_height = in_range(op, "floor_height", floor_height, 2.0, 10.0)
+    if storey is None:
+        raise bad(op, "param 'floor_height' needs 'storey' (the level is (storey - 1) x floor_height)")
+    if base is not None:
+        raise bad(op, f"give either '{base_name}' or 'storey' + 'floor_height', not both")
+    return storey, (storey - 1) * floor_height

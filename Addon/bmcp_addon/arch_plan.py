@@ -10,10 +10,10 @@ T-junctions close without gaps.
 
 from . import arch_geometry as geometry
 from .arch_openings import check_opening_fits, cut_opening
-from .arch_params import FieldReader, bad, format_number, in_range, optional_name
+from .arch_params import FieldReader, bad, format_number, in_range, optional_name, storey_level
 from .architecture import make_wall
 from .ops_common import changed, registry
-from .registry import ARRAY, NUMBER, STRING, Param
+from .registry import ARRAY, INTEGER, NUMBER, STRING, Param
 
 OP = "arch.floor_plan"
 SIDES = ("north", "south", "east", "west")
@@ -91,19 +91,31 @@ def read_doors(doors, rooms, runs, wall_height, thickness):
     return planned
 
 
+def bounds_of(run, rooms):
+    """The rooms (with their centre-line rectangles) whose sides lie on `run`, and which side."""
+    bounds = []
+    for name, (x, y, width, depth) in rooms.items():
+        for side, axis, line, start, end in geometry.room_edges(x, y, width, depth):
+            if run.contains(axis, line, start, end):
+                bounds.append({"room": name, "side": side, "x": x, "y": y, "width": width, "depth": depth})
+    return bounds
+
+
 @registry.mutating_op(
     "arch.floor_plan",
     rooms=Param(ARRAY),
     wall_height=Param(NUMBER, 2.4),
     wall_thickness=Param(NUMBER, 0.15),
-    base_z=Param(NUMBER, 0.0),
+    base_z=Param(NUMBER, None),
+    storey=Param(INTEGER, None),
+    floor_height=Param(NUMBER, None),
     doors=Param(ARRAY, None),
     name=Param(STRING, None),
 )
-def arch_floor_plan(ctx, rooms, wall_height, wall_thickness, base_z, doors, name):
+def arch_floor_plan(ctx, rooms, wall_height, wall_thickness, base_z, storey, floor_height, doors, name):
     wall_height = in_range(OP, "wall_height", wall_height, 0.1, 20.0)
     thickness = in_range(OP, "wall_thickness", wall_thickness, 0.05, 1.0)
-    base_z = in_range(OP, "base_z", base_z, -1000.0, 1000.0)
+    storey, base_z = storey_level(OP, storey, floor_height, base_z, "base_z")
     wall_name = optional_name(OP, name, "Wall")
     read = read_rooms(rooms)
     runs = geometry.plan_wall_runs(list(read.values()))
@@ -116,7 +128,7 @@ def arch_floor_plan(ctx, rooms, wall_height, wall_thickness, base_z, doors, name
         # Extend by half a thickness at each end: the corner squares get filled.
         dx, dy = (half, 0.0) if run.axis == "x" else (0.0, half)
         start, end = (x0 - dx, y0 - dy), (x1 + dx, y1 + dy)
-        wall = make_wall(wall_name, start, end, wall_height, thickness, base_z)
+        wall = make_wall(wall_name, start, end, wall_height, thickness, base_z, storey, bounds_of(run, read))
         walls.append(wall)
         segments.append({"name": wall.name, "start": list(start), "end": list(end), "length": run.end - run.start + thickness})
 
@@ -125,7 +137,8 @@ def arch_floor_plan(ctx, rooms, wall_height, wall_thickness, base_z, doors, name
         wall = walls[run_index]
         offset = door["wall_offset"]
         extent = check_opening_fits(OP, wall, "door", offset, door["width"], door["height"], 0.0, "door offset")
-        cut_opening(wall, extent, "door", offset, door["width"], door["height"], 0.0)
+        cut_opening(wall, extent, "door", offset, door["width"], door["height"], 0.0,
+                    room=door["room"], side=door["side"], side_offset=door["offset"])
         placed.append({key: door[key] for key in ("room", "side", "offset", "width", "height")} | {"wall": wall.name})
 
     names = [wall.name for wall in walls]

@@ -12,7 +12,8 @@ import math
 
 from . import arch_geometry as geometry
 from . import arch_mesh
-from .arch_params import bad, format_number, in_range, int_in_range, optional_name, point2
+from .arch_params import bad, format_number, in_range, int_in_range, optional_name, point2, storey_level
+from .arch_tags import tag
 from .ops_common import changed, registry
 from .registry import ARRAY, INTEGER, NUMBER, STRING, VECTOR3, Param, one_of
 
@@ -28,12 +29,15 @@ def _z(op, name, value):
 # -- walls --------------------------------------------------------------------
 
 
-def make_wall(name, start, end, height, thickness, base_z):
-    """A box along start->end, centred on that line, its origin at `start` on base_z."""
+def make_wall(name, start, end, height, thickness, base_z, storey=None, bounds=None):
+    """A box along start->end, centred on that line, its origin at `start` on base_z, tagged
+    with what it is (arch_tags); `bounds` lists the rooms and sides it encloses."""
     length = math.dist(start, end)
     solid = geometry.box(0.0, length, -thickness / 2.0, thickness / 2.0, 0.0, height)
     angle = math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
-    return arch_mesh.add_object(name, solid, "Walls", (start[0], start[1], base_z), angle)
+    wall = arch_mesh.add_object(name, solid, "Walls", (start[0], start[1], base_z), angle)
+    return tag(wall, "wall", start=list(start), end=list(end), length=length, height=height, thickness=thickness,
+               base_z=base_z, storey=storey, bounds=bounds)
 
 
 @registry.mutating_op(
@@ -42,19 +46,21 @@ def make_wall(name, start, end, height, thickness, base_z):
     end=Param(ARRAY),
     height=Param(NUMBER, 2.4),
     thickness=Param(NUMBER, 0.15),
-    base_z=Param(NUMBER, 0.0),
+    base_z=Param(NUMBER, None),
+    storey=Param(INTEGER, None),
+    floor_height=Param(NUMBER, None),
     name=Param(STRING, None),
 )
-def arch_wall(ctx, start, end, height, thickness, base_z, name):
+def arch_wall(ctx, start, end, height, thickness, base_z, storey, floor_height, name):
     op = "arch.wall"
     start, end = point2(op, "start", start), point2(op, "end", end)
     height = in_range(op, "height", height, 0.1, 20.0)
     thickness = in_range(op, "thickness", thickness, 0.05, 1.0)
-    base_z = _z(op, "base_z", base_z)
+    storey, base_z = storey_level(op, storey, floor_height, base_z, "base_z")
     length = math.dist(start, end)
     if length < 0.05:
         raise bad(op, f"start and end must be at least 0.05 m apart, got {format_number(length)} m")
-    wall = make_wall(optional_name(op, name, "Wall"), start, end, height, thickness, base_z)
+    wall = make_wall(optional_name(op, name, "Wall"), start, end, height, thickness, base_z, storey)
     return {
         "name": wall.name,
         "length": length,
@@ -77,10 +83,12 @@ def arch_wall(ctx, start, end, height, thickness, base_z, name):
     depth=Param(NUMBER, None),
     origin=Param(ARRAY, None),
     thickness=Param(NUMBER, 0.2),
-    z=Param(NUMBER, 0.0),
+    z=Param(NUMBER, None),
+    storey=Param(INTEGER, None),
+    floor_height=Param(NUMBER, None),
     name=Param(STRING, None),
 )
-def arch_slab(ctx, outline, width, depth, origin, thickness, z, name):
+def arch_slab(ctx, outline, width, depth, origin, thickness, z, storey, floor_height, name):
     """A floor slab whose top is at z (floor level), `thickness` below it."""
     op = "arch.slab"
     if outline is not None and (width is not None or depth is not None or origin is not None):
@@ -98,7 +106,7 @@ def arch_slab(ctx, outline, width, depth, origin, thickness, z, name):
     else:
         raise bad(op, "needs 'outline' (>= 3 [x, y] points) or both 'width' and 'depth'")
     thickness = in_range(op, "thickness", thickness, 0.05, 1.0)
-    z = _z(op, "z", z)
+    storey, z = storey_level(op, storey, floor_height, z, "z")
     if geometry.signed_area(points) < 0:
         points.reverse()
     anchor = points[0]
@@ -106,6 +114,8 @@ def arch_slab(ctx, outline, width, depth, origin, thickness, z, name):
     slab = arch_mesh.add_object(
         optional_name(op, name, "Slab"), geometry.prism(local, -thickness, 0.0), "Slabs", (anchor[0], anchor[1], z)
     )
+    tag(slab, "slab", outline=[list(point) for point in points], thickness=thickness, top_z=z,
+        area=abs(geometry.signed_area(points)), storey=storey)
     return {
         "name": slab.name,
         "area": abs(geometry.signed_area(points)),
@@ -148,7 +158,9 @@ def arch_column_grid(ctx, origin, nx, ny, spacing_x, spacing_y, width, height, s
     for j in range(ny):
         for i in range(nx):
             location = (ox + i * spacing_x, oy + j * spacing_y, base_z)
-            names.append(arch_mesh.add_object(base_name, geometry.prism(section, 0.0, height), "Columns", location).name)
+            column = arch_mesh.add_object(base_name, geometry.prism(section, 0.0, height), "Columns", location)
+            names.append(tag(column, "column", shape=shape, width=width, height=height, base_z=base_z,
+                             centre=[location[0], location[1]]).name)
     return {"names": names, "count": len(names), "shape": shape, "width": width, "height": height, "changed": changed(names)}
 
 
@@ -200,8 +212,7 @@ def arch_roof(ctx, type, width, depth, origin, base_z, pitch_deg, overhang, thic
     if axis == "y":  # the ridge frame's u runs along world y
         solid.vertices = [(v, u, z) for u, v, z in solid.vertices]
     roof = arch_mesh.add_object(optional_name(op, name, "Roof"), solid, "Roofs", (ox, oy, 0.0))
-    return {
-        "name": roof.name,
+    facts = {
         "type": kind,
         "ridge_axis": axis,
         "span": span,
@@ -209,8 +220,10 @@ def arch_roof(ctx, type, width, depth, origin, base_z, pitch_deg, overhang, thic
         "pitch_deg": pitch,
         "ridge_z": geometry.roof_top_z(kind, shape),
         "eave_z": base_z + thickness if kind == "flat" else shape.eave_z,
-        "changed": changed([roof.name]),
     }
+    tag(roof, "roof", width=width, depth=depth, origin=[ox, oy], base_z=base_z, overhang=overhang, thickness=thickness,
+        run=run, gable_fraction=fraction if kind == "irimoya" else None, **facts)
+    return {"name": roof.name, **facts, "changed": changed([roof.name])}
 
 
 def _ridge_length(kind, run, span, overhang, gable_fraction):
@@ -258,6 +271,9 @@ def arch_stairs(ctx, start, direction_deg, total_rise, width, riser_max, tread, 
         optional_name(op, name, "Stairs"), geometry.stair_solid(flight, width, waist), "Stairs",
         tuple(float(v) for v in start), direction,
     )
+    tag(stairs, "stairs", start=[float(v) for v in start], direction_deg=direction, total_rise=total_rise, width=width,
+        risers=flight.risers, riser=flight.riser, treads=flight.treads, tread=tread, run=flight.run,
+        pitch_deg=flight.pitch_deg)
     return {
         "name": stairs.name,
         "steps": flight.risers,
@@ -273,4 +289,4 @@ def arch_stairs(ctx, start, direction_deg, total_rise, width, riser_max, tread, 
 
 
 # Registered after make_wall exists: both modules build on it.
-from . import arch_openings, arch_plan  # noqa: E402,F401
+from . import arch_gables, arch_openings, arch_plan  # noqa: E402,F401

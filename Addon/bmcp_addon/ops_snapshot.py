@@ -1,9 +1,12 @@
 """scene.snapshot: the whole scene as state.json holds it (log-writer asks for one after
 each burst of mutating commands): every object with type, transform, dimensions, world
-bounds, parent, collection, materials and modifiers; the materials; units; counts."""
+bounds, parent, collection, materials and modifiers, what an architecture tool made it
+(`arch`, arch_tags.py) and whether it is the template's untouched camera or sun; the materials; units; counts."""
 
 import bpy
 
+from .arch_tags import facts
+from .clean_start import template_default
 from .object_facts import placement
 from .ops_common import current_scene, registry, update_view_layer, vector
 
@@ -26,6 +29,13 @@ def _object_entry(obj):
     if obj.type == "MESH" and obj.data is not None:
         entry["vertices"] = len(obj.data.vertices)
         entry["polygons"] = len(obj.data.polygons)
+    # What an architecture tool made it (design.md's building), and whether it is the
+    # template's untouched camera or sun (which design.md leaves out).
+    record = facts(obj)
+    if record is not None:
+        entry["arch"] = record
+    if template_default(obj):
+        entry["template_default"] = True
     return entry
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import bpy
 
+from . import clean_start
 from . import session_context as rules
 from .private_files import blender_writes, copy_private_file, make_private_dirs, sync_to_disk
 from .registry import OpError
@@ -92,17 +93,25 @@ class SessionManager:
         self._template_dir = self._template = None
 
     def _open_template(self):
-        if self.home is not None:
+        """A new session's scene, as BMCP_SESSION_TEMPLATE says (clean_start.py): empty but
+        for a marked camera and sun (default), the startup file, or a named .blend."""
+        try:
+            setting = clean_start.template_setting()
+        except ValueError as exc:
+            raise OpError("bad_settings", str(exc)) from None
+        if self.home is not None and setting in (clean_start.EMPTY, clean_start.FACTORY):
             # GUI: the template would be the user's own scene (the add-on starts with it loaded).
             self.home.open_new_scene()
-            return
-        if self._template is None:
-            self.save_template()
-        # Open a throwaway copy: the loaded file's path is where a plain
-        # "save" would write, and that must never be the template itself.
-        fresh = os.path.join(self._template_dir, "fresh.blend")
-        copy_private_file(self._template, fresh)
-        bpy.ops.wm.open_mainfile(filepath=fresh, load_ui=False)
+        else:
+            if self._template is None:
+                self.save_template()
+            # Open a throwaway copy: the loaded file's path is where a plain
+            # "save" would write, and that must never be the template itself.
+            fresh = os.path.join(self._template_dir, "fresh.blend")
+            copy_private_file(self._template if setting in (clean_start.EMPTY, clean_start.FACTORY) else setting, fresh)
+            bpy.ops.wm.open_mainfile(filepath=fresh, load_ui=False)
+        if setting == clean_start.EMPTY:
+            clean_start.empty_the_scene()
 
     # -- activation ---------------------------------------------------------------
 

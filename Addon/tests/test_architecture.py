@@ -15,7 +15,8 @@ from bmcp_addon import arch_geometry as geometry
 from wire_clients import FramedClient
 
 DICTIONARY = Path(__file__).resolve().parents[2] / "Services/prompt-service/Core/Dictionary"
-ARCH_OPS = ["arch.column_grid", "arch.floor_plan", "arch.opening", "arch.roof", "arch.slab", "arch.stairs", "arch.wall"]
+ARCH_OPS = ["arch.column_grid", "arch.floor_plan", "arch.gable_walls", "arch.opening", "arch.roof", "arch.slab",
+            "arch.slab_opening", "arch.stairs", "arch.wall"]
 
 
 @pytest.fixture
@@ -336,3 +337,58 @@ def test_detached_house_recipe_at_its_defaults(client):
     ridge = eaves + a["width"] / 2 * math.tan(math.radians(a["roof_pitch"]))
     assert world_bounds(client, roof["name"])[1][2] == pytest.approx(ridge, abs=1e-4)
     assert roof["ridge_z"] == pytest.approx(ridge)
+
+
+def snapshot_of(client, name):
+    return next(o for o in client.call("scene.snapshot")["objects"] if o["name"] == name)
+
+
+def test_gable_walls_close_both_ends_up_to_the_underside(client):
+    ox, oy = 300.0, 0.0
+    roof = client.call("arch.roof", {"type": "gable", "width": 8, "depth": 6, "origin": [ox, oy], "base_z": 2.4,
+                                     "pitch_deg": 30, "name": "Gabled"})
+    result = client.call("arch.gable_walls", {"roof": "Gabled"})
+    assert result["ends"] == ["west", "east"] and len(result["changed"]["created"]) == 2
+    drop = 0.2 / math.cos(math.radians(30))
+    assert result["apex_z"] == pytest.approx(roof["ridge_z"] - drop)
+    west = world_bounds(client, result["names"][0])
+    assert west[0] == pytest.approx([ox - 0.075, oy + drop / math.tan(math.radians(30)), 2.4], abs=1e-4)
+    assert west[1][2] == pytest.approx(roof["ridge_z"] - drop, abs=1e-4)
+    # A ray along the ridge just under the roof hits the west gable: the end is closed.
+    assert ray_hits(client, result["names"][0], [(ox - 1, oy + 3, 3.0)], (1, 0, 0)) == [True]
+    assert snapshot_of(client, result["names"][1])["arch"] == pytest.approx({
+        "kind": "gable_wall", "roof": "Gabled", "end": "east", "thickness": 0.15, "bottom_z": 2.4,
+        "apex_z": result["apex_z"], "span": 6.0, "line": ox + 8})
+    hip = client.call("arch.roof", {"type": "hip", "width": 8, "depth": 6, "origin": [ox, 20], "base_z": 2.4})
+    error = client.request("arch.gable_walls", {"roof": hip["name"]})["error"]
+    assert error["code"] == "bad_params" and "is a hip roof" in error["message"]
+    error = client.request("arch.gable_walls", {"roof": "Gabled", "bottom_z": 5})["error"]
+    assert "param 'bottom_z' must be below the roof's underside" in error["message"]
+
+
+def test_slab_opening_cuts_a_stairwell_and_is_recorded(client):
+    ox = 320.0
+    slab = client.call("arch.slab", {"width": 8, "depth": 6, "origin": [ox, 0], "thickness": 0.2, "storey": 2, "floor_height": 2.7})
+    assert slab["top_z"] == pytest.approx(2.7)
+    result = client.call("arch.slab_opening", {"slab": slab["name"], "x": ox + 1, "y": 1, "width": 1, "depth": 3})
+    assert result["changed"]["modified"] == [slab["name"]] and result["area"] == pytest.approx(3)
+    assert ray_hits(client, slab["name"], [(ox + 1.5, 2.5, 5), (ox + 3, 2.5, 5)], (0, 0, -1)) == [False, True]
+    record = snapshot_of(client, slab["name"])["arch"]
+    assert record["storey"] == 2 and record["openings"] == [{"kind": "stairwell", "x": ox + 1, "y": 1, "width": 1, "depth": 3}]
+    error = client.request("arch.slab_opening", {"slab": slab["name"], "x": ox + 1.5, "y": 2, "width": 1, "depth": 1})["error"]
+    assert "overlaps the stairwell" in error["message"]
+    error = client.request("arch.slab_opening", {"slab": slab["name"], "x": ox + 7.5, "y": 1, "width": 1, "depth": 1})["error"]
+    assert "is outside its outline" in error["message"]
+    error = client.request("arch.slab", {"width": 8, "depth": 6, "z": 1, "storey": 2, "floor_height": 2.7})["error"]
+    assert "give either 'z' or 'storey' + 'floor_height', not both" in error["message"]
+
+
+def test_plan_walls_know_their_rooms_sides_and_doors(client):
+    plan = client.call("arch.floor_plan", {"rooms": [{"name": "Living", "x": 340, "y": 0, "width": 8, "depth": 6}],
+                                           "storey": 1, "doors": [{"room": "Living", "side": "south"}]})
+    south = snapshot_of(client, plan["doors"][0]["wall"])["arch"]
+    assert south["kind"] == "wall" and south["storey"] == 1 and south["height"] == 2.4
+    assert [(b["room"], b["side"]) for b in south["bounds"]] == [("Living", "south")]
+    door = south["openings"][0]
+    assert door["kind"] == "door" and door["side_offset"] == pytest.approx(4.0) and door["room"] == "Living"
+    assert door["offset"] == pytest.approx(south["length"] / 2)

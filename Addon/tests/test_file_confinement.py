@@ -85,7 +85,7 @@ def test_what_the_addon_writes_is_private(client, layout):
 def test_checkpoints_are_private(client, layout):
     session_dir = layout["data"] / "sessions" / "s-private"
     session = {"id": "s-private", "dir": str(session_dir)}
-    assert client.request("object.rename", {"name": "Cube", "new_name": "Box"}, session=session)["type"] == "reply"
+    assert client.request("object.rename", {"name": "Camera", "new_name": "Box"}, session=session)["type"] == "reply"
     answer = client.request("session.checkpoint", session=session)
     path = answer["result"]["path"]
     for folder in (layout["data"], layout["data"] / "sessions", session_dir, session_dir / "checkpoints"):

@@ -57,6 +57,9 @@ public enum Settings {
     public static let eventsOut = Setting(
         flag: "events-out", environment: "BMCP_EVENTS_OUT", defaultValue: runEndpoint("events-out"),
         summary: "event proxy output (XPUB); subscribers connect here")
+    public static let designLanguage = Setting(
+        flag: "design-language", environment: "BMCP_DESIGN_LANGUAGE", defaultValue: "auto",
+        summary: "language of design.md and its drawings: en, ja, or auto (Japanese for a session with a Japanese name)")
     public static let prompts = Setting(
         flag: "prompts", environment: "BMCP_PROMPTS", defaultValue: runEndpoint("prompts"),
         summary: "prompt-service's query ROUTER")

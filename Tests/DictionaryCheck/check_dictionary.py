@@ -26,8 +26,22 @@ FILE_KINDS = {
 KINDS = set(FILE_KINDS.values())
 TOOLS = (
     "create_slab", "create_wall", "create_opening", "create_roof", "create_column_grid",
-    "create_stairs", "create_floor_plan", "execute_blender_code", "get_object_info",
+    "create_stairs", "create_floor_plan", "create_gable_walls", "create_slab_opening",
+    "execute_blender_code", "get_object_info",
 )
+# The tools mcp-front really declares, read from its sources, so a recipe cannot name one
+# that does not exist (a step's every tool-like word must be one of them).
+MCP_FRONT_SOURCES = Path(__file__).resolve().parents[2] / "Services/mcp-front/Core"
+DECLARED_TOOL = re.compile(r'(?:\btool\(|\bTool\(name: |^\s*name: )"([a-z][a-z0-9_]*)"', re.MULTILINE)
+TOOL_WORD = re.compile(r"\b(?:create|get|execute|set|add|apply|assign|delete|move|render|search|list|open|save|export)_[a-z0-9_]+\b")
+
+
+def declared_tools(sources=MCP_FRONT_SOURCES):
+    """Every tool name mcp-front declares (ArchitectureTools, SceneTools, BlenderTools, ...)."""
+    names = set()
+    for source in sorted(Path(sources).glob("*.swift")):
+        names.update(DECLARED_TOOL.findall(source.read_text(encoding="utf-8")))
+    return names
 ENTRY_FIELDS = {
     "id", "kind", "title", "description", "keywords", "aliases", "arguments", "recipe", "related",
     "dimensions", "materials", "palette", "proportions",
@@ -69,8 +83,9 @@ def render_recipe(entry, values=None):
 
 
 class Checker:
-    def __init__(self):
+    def __init__(self, tools=None):
         self.problems = []
+        self.tools = declared_tools() if tools is None else set(tools)
 
     def fail(self, file, entry, field, problem):
         self.problems.append(f"{file}, entry '{entry}', field '{field}': {problem}")
@@ -195,6 +210,9 @@ class Checker:
                     self.fail(file, entry_id, f"recipe[{index}]", f"placeholder {{{name}}} is not an argument name")
             if not any(tool in step for tool in TOOLS):
                 self.fail(file, entry_id, f"recipe[{index}]", f"names no MCP tool (one of {', '.join(TOOLS)})")
+            for word in TOOL_WORD.findall(step):
+                if word not in self.tools:
+                    self.fail(file, entry_id, f"recipe[{index}]", f"names '{word}', which is not a tool mcp-front declares")
         for name in sorted(set(argument_names) - used):
             self.fail(file, entry_id, "arguments", f"argument '{name}' is never used in the recipe")
         for index, step in enumerate(render_recipe(entry)):

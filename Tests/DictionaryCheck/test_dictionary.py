@@ -102,6 +102,8 @@ def test_a_good_entry_passes(tmp_path):
     (lambda e: e["arguments"][0].update(name="Height"), "arguments[0].name", "snake_case"),
     (lambda e: e["recipe"].append("create_slab at {level}."), "recipe[1]", "not an argument name"),
     (lambda e: e["recipe"].append("Then admire it."), "recipe[1]", "names no MCP tool"),
+    (lambda e: e["recipe"].append("create_wall, then create_gable_ends."), "recipe[1]",
+     "names 'create_gable_ends', which is not a tool mcp-front declares"),
     (lambda e: e["recipe"].__setitem__(0, "create_wall {finish} finish."), "arguments", "'height' is never used"),
     (lambda e: e["recipe"].append("create_wall {height}}."), "recipe[1]", "leftover braces"),
     (lambda e: e.update(related=["no-such-entry"]), "related[0]", "no entry has the id"),
@@ -136,3 +138,12 @@ def test_command_line_exit_codes(tmp_path, capsys):
     (tmp_path / "elements.json").write_text("[{]", encoding="utf-8")
     assert check_dictionary.main(["check", str(tmp_path)]) == 1
     assert "not valid JSON" in capsys.readouterr().out
+
+
+def test_building_recipes_close_gables_and_stairwells_with_tools():
+    """The detached house's gables and stairwells are tools now, not code."""
+    house = next(entry for entry in load_all() if entry["id"] == "detached-house")
+    steps = " ".join(house["recipe"])
+    assert "create_gable_walls" in steps and "create_slab_opening" in steps and "storey n, floor_height" in steps
+    assert "execute_blender_code" not in steps
+    assert {"create_gable_walls", "create_slab_opening"} <= check_dictionary.declared_tools()

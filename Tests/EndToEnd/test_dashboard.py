@@ -74,6 +74,9 @@ async def test_dashboard_shows_a_new_session_and_its_commands_live(front, browse
         assert any(getattr(part, "type", "") == "image" for part in render.content)
         wait_until(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "#render img"), "the latest render")
         wait_until(browser, lambda: "Wall" in browser.find_element(By.ID, "state").text, "the wall in the scene tree")
+        # design.md's drawings beside the render: the plan and the elevation, drawn from the wall's facts.
+        wait_until(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "#drawings img.drawing")) == 2, "the plan and elevation")
+        wait_until(browser, lambda: "The building" in browser.find_element(By.ID, "design").text, "the building in design.md")
         browser.save_screenshot(str(ARTIFACTS / "dashboard-session.png"))
 
     browser.get(front.url + "/#/instances")

@@ -116,7 +116,8 @@ async def test_session_files_are_mcp_resources_with_updates(system):
             return text if slab_name in text and "2 commands" in text else None
         design = await eventually(design_with_slab, "design.md naming the slab")
         assert design.startswith("# log access study\n")
-        assert f"| {slab_name} | mesh | 4.00 × 3.00 × 0.15 |" in design and "## Overall dimensions" in design
+        assert f"| {slab_name} | 1 | (0.00, 0.00) (4.00, 0.00) (4.00, 3.00) (0.00, 3.00) | 0.15 m | 0.00 m | 12.0 m² | – |" in design
+        assert "## The building" in design and "**4.00 × 3.00 m**" in design
         assert f"create_slab: depth 3, origin \\[0, 0\\], thickness 0.15, width 4 | created {slab_name} |" in design
 
         # The tool, for clients without resources: the latest command(s) as JSON lines.

@@ -164,7 +164,7 @@ def test_up_restarts_what_dies_and_down_leaves_nothing(resident):
     # The new broker knows the bridge again, and the bridge holds the new Blender on the same port.
     wait_for(lambda: resident.addresses() == resident.wanted_addresses(), 120, "both Blenders back at the new broker")
     scene = anyio.run(scene_info, config, "s-resident")
-    assert {"Cube", "Camera", "Light"} <= {obj["name"] for obj in scene["objects"]}
+    assert {"Camera", "Sun"} <= {obj["name"] for obj in scene["objects"]}  # a new session's clean start
     # The resident mcp-front serves the same system over HTTP, through the restarted broker.
     assert f"MCP over HTTP  http://{resident.http}/mcp" in resident.text()
     authorized = urllib.request.Request(f"http://{resident.http}/api/sessions", headers={"Authorization": f"Bearer {resident.http_token()}"})

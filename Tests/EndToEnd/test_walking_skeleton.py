@@ -28,17 +28,16 @@ async def test_tools_cube_scene_and_object_info(system):
         result = await client.call_tool("execute_blender_code", {"code": code})
         assert not result.is_error, text_of(result)
         created = text_of(result).removeprefix("Code executed successfully: ").strip()
-        assert created.startswith("Cube.")  # the factory scene already has "Cube"
+        assert created == "Cube"  # a new session starts empty but for a camera and a sun
 
         scene = json.loads(text_of(await client.call_tool("get_scene_info", {})))
         names = {obj["name"]: obj for obj in scene["objects"]}
-        assert {"Cube", "Camera", "Light", created} <= set(names)
-        assert scene["object_count"] == len(scene["objects"]) == 4
+        assert set(names) == {"Camera", "Sun", created}
+        assert scene["object_count"] == len(scene["objects"]) == 3
         assert names[created]["location"] == pytest.approx([1.5, -2.0, 0.75])
 
         info = json.loads(text_of(await client.call_tool("get_object_info", {"object_name": "Cube"})))
         assert info["name"] == "Cube" and info["type"] == "MESH"
-        assert info["location"] == pytest.approx([0, 0, 0])
         assert info["dimensions"] == pytest.approx([2, 2, 2])
         assert info["mesh"]["vertices"] == 8 and info["mesh"]["polygons"] == 6
 

@@ -214,36 +214,76 @@ import Testing
 }
 
 @Suite struct DesignDocumentTests {
-    @Test func readsLikeADesignDocument() {
-        let scene: JSONValue = [
-            "objects": [
-                ["name": "Wall.001", "type": "MESH", "collection": "Walls", "dimensions": [7.28, 0.15, 2.9],
-                 "location": [0, 0, 0], "materials": ["Plaster"],
-                 "world_bounding_box": ["min": [0, -0.075, 0], "max": [7.28, 0.075, 2.9]]],
-                ["name": "Roof", "type": "MESH", "collection": "Roofs", "dimensions": [8.18, 10, 1.8],
-                 "location": [3.64, 4.55, 2.9], "world_bounding_box": ["min": [-0.45, -0.45, 2.9], "max": [7.73, 9.55, 4.7]]],
-            ],
-            "materials": [["name": "Plaster", "base_color": [1, 1, 1, 1]]],
-        ]
+    /// The 8 × 6 m gable house as the addon's snapshot reports it: arch records on every object.
+    static let house: JSONValue = [
+        "objects": [
+            ["name": "Camera", "type": "CAMERA", "template_default": true, "location": [7, -7, 5],
+             "world_bounding_box": ["min": [7, -7, 5], "max": [7, -7, 5]]],
+            ["name": "Slab", "type": "MESH", "collection": "Slabs", "dimensions": [8, 6, 0.2], "location": [0, 0, 0],
+             "world_bounding_box": ["min": [0, 0, -0.2], "max": [8, 6, 0]],
+             "arch": ["kind": "slab", "outline": [[0, 0], [8, 0], [8, 6], [0, 6]], "thickness": 0.2, "top_z": 0, "area": 48]],
+            ["name": "Wall", "type": "MESH", "collection": "Walls", "materials": ["Plaster"],
+             "world_bounding_box": ["min": [-0.075, -0.075, 0], "max": [8.075, 0.075, 2.4]],
+             "arch": ["kind": "wall", "start": [-0.075, 0], "end": [8.075, 0], "length": 8.15, "height": 2.4, "thickness": 0.15, "base_z": 0,
+                      "bounds": [["room": "Living", "side": "south", "x": 0, "y": 0, "width": 8, "depth": 6]],
+                      "openings": [["kind": "door", "offset": 4.075, "width": 0.9, "height": 2.1, "sill": 0, "room": "Living", "side": "south", "side_offset": 4]]]],
+            ["name": "Wall.001", "type": "MESH", "collection": "Walls",
+             "world_bounding_box": ["min": [-0.075, 5.925, 0], "max": [8.075, 6.075, 2.4]],
+             "arch": ["kind": "wall", "start": [-0.075, 6], "end": [8.075, 6], "length": 8.15, "height": 2.4, "thickness": 0.15, "base_z": 0,
+                      "bounds": [["room": "Living", "side": "north", "x": 0, "y": 0, "width": 8, "depth": 6]]]],
+            ["name": "Roof", "type": "MESH", "collection": "Roofs", "world_bounding_box": ["min": [-0.45, -0.45, 1.9], "max": [8.45, 6.45, 4.132]],
+             "arch": ["kind": "roof", "type": "gable", "ridge_axis": "x", "width": 8, "depth": 6, "origin": [0, 0], "base_z": 2.4, "pitch_deg": 30,
+                      "overhang": 0.45, "thickness": 0.2, "eave_z": 2.14, "ridge_z": 4.132, "ridge_length": 8.9]],
+            ["name": "Tree", "type": "MESH", "collection": "Garden", "dimensions": [1, 1, 3], "location": [12, 3, 0],
+             "world_bounding_box": ["min": [11.5, 2.5, 0], "max": [12.5, 3.5, 3]]],
+        ],
+        "materials": [["name": "Plaster", "base_color": [1, 1, 1, 1]]],
+    ]
+
+    @Test func describesTheBuildingNotATableOfObjects() {
         let steps: [JSONValue] = [
-            ["seq": 3, "ts": "2026-11-25T12:00:01.000Z", "tool": "create_wall", "status": "ok", "params": ["height": 2.9],
-             "changed": ["created": ["Wall.001"]]],
+            ["seq": 3, "ts": "2026-11-25T12:00:01.000Z", "tool": "create_slab", "status": "ok", "params": ["width": 8], "changed": ["created": ["Slab"]]],
             ["seq": 4, "ts": "2026-11-25T12:00:02.000Z", "op": "object.info", "status": "error", "error": ["message": "no object named 'X'"]],
         ]
-        let text = DesignDocument(sessionID: "s-1", name: "Small house", scene: scene, steps: steps, totalSteps: 60,
-                                  firstStep: steps[0], hasRender: true).render()
+        let text = DesignDocument(sessionID: "s-1", name: "Small house", scene: Self.house, steps: steps, totalSteps: 60,
+                                  firstStep: steps[0], hasRender: true, hasDrawings: true).render()
         #expect(text.hasPrefix("# Small house\n"))
-        #expect(text.contains("Started as “Small house” with create_wall (height 2.9)"))
-        #expect(text.contains("**8.18 × 10.00 × 4.70 m**"))
-        #expect(text.contains("### Walls") && text.contains("| Wall.001 | mesh | 7.28 × 0.15 × 2.90 |"))
-        #expect(text.contains("**Plaster** — base colour #FFFFFF"))
-        #expect(text.contains("_The last 2 of 60 steps._"))
-        #expect(text.contains("created Wall.001") && text.contains("failed: no object named 'X'"))
+        #expect(text.contains("A 1-storey building with 1 room under a gable roof."))
+        #expect(text.contains("| Living | 1 | 8.00 × 6.00 m | 48.0 m² |"))
+        #expect(text.contains("| door | Wall | Living south | 0.90 × 2.10 m | 0.00 m | centre 4.08 m from the wall's west end; 4.00 m along the south side of Living (centred) |"))
+        #expect(text.contains("| Roof | gable | 30.0° | x (east–west) | 0.45 m | 2.40 m (eave edge 2.14 m) | **4.13 m** | open (no gable walls) |"))
+        #expect(text.contains("**8.15 × 6.15 m** (outside faces of the walls"))
+        #expect(text.contains("## Other objects") && text.contains("| Tree | mesh | 1.00 × 1.00 × 3.00 |"))
+        #expect(!text.contains("| Camera"))
+        #expect(text.contains("![Plan](plan.svg)") && text.contains("**Plaster** — base colour #FFFFFF — on Wall"))
+        #expect(text.contains("_The last 2 of 60 steps._") && text.contains("failed: no object named 'X'"))
         #expect(text.contains("![Latest render](renders/latest.png)"))
+    }
+
+    @Test func japaneseSessionsReadInJapanese() {
+        let language = DesignLanguage.choose(setting: "auto", sessionName: "平屋の家")
+        #expect(language == .ja)
+        #expect(DesignLanguage.choose(setting: "en", sessionName: "平屋") == .en)
+        #expect(DesignLanguage.choose(setting: "auto", sessionName: "small house") == .en)
+        let text = DesignDocument(sessionID: "s-1", name: "平屋の家", scene: Self.house, steps: [], totalSteps: 0,
+                                  firstStep: nil, hasRender: false, language: language).render()
+        #expect(text.contains("## 間取り") && text.contains("48.0 m² (29.6 畳)") && text.contains("延床面積"))
+        #expect(text.contains("30.0°（5.8寸勾配）") && text.contains("| ドア | Wall | Living 南 |"))
+    }
+
+    @Test func drawingsCarryTheNumbers() throws {
+        let facts = BuildingFacts(scene: Self.house)
+        let plan = try #require(PlanDrawing(facts: facts, language: .en).render())
+        #expect(plan.hasPrefix("<svg") && plan.contains("class=\"door\" data-wall=\"Wall\" data-width=\"0.900\" data-height=\"2.100\""))
+        #expect(plan.contains("data-area=\"48.000\"") && plan.contains(">48.0 m²</text>") && plan.contains("class=\"door-swing\""))
+        #expect(plan.contains("class=\"dimension\" data-length=\"8.000\""))
+        let elevation = try #require(ElevationDrawing(facts: facts, language: .en).render())
+        #expect(elevation.contains("data-ridge-z=\"4.132\"") && elevation.contains("data-kind=\"door\""))
     }
 
     @Test func anEmptySessionSaysSo() {
         let text = DesignDocument(sessionID: "s-1", name: "s-1", scene: nil, steps: [], totalSteps: 0, firstStep: nil, hasRender: false).render()
-        #expect(text.contains("Nothing has been built yet.") && text.contains("No geometry yet."))
+        #expect(text.contains("Nothing has been built yet."))
+        #expect(PlanDrawing(facts: BuildingFacts(scene: nil), language: .en).render() == nil)
     }
 }

@@ -10,9 +10,12 @@ public struct LogWriterConfiguration: Sendable {
     public var brokerEndpoint: String
     public var queryEndpoint: String
     public var dataDirectory: String
+    /// design.md's language: auto, en or ja (`DesignLanguage.choose`).
+    public var designLanguage: String
 
     public init(eventsOutEndpoint: String, eventsInEndpoint: String, brokerEndpoint: String,
-                queryEndpoint: String, dataDirectory: String) {
+                queryEndpoint: String, dataDirectory: String, designLanguage: String = "auto") {
+        self.designLanguage = designLanguage
         self.eventsOutEndpoint = eventsOutEndpoint
         self.eventsInEndpoint = eventsInEndpoint
         self.brokerEndpoint = brokerEndpoint
@@ -55,6 +58,7 @@ public final class LogWriter {
     /// few seconds while it goes on (a pure debounce would never fire during a long burst).
     private var snapshots: Debouncer!
     private var designs: Debouncer!
+    private let designLanguage: String
     static let announceEvery = Duration.milliseconds(100)
     /// When each session file's last `log.updated` went out, and its pending trailing one.
     private var announced: [String: (at: UInt64, trailing: Int?)] = [:]
@@ -63,6 +67,7 @@ public final class LogWriter {
         self.loop = loop
         logger = loop.logger
         files = SessionFiles(dataDirectory: configuration.dataDirectory)
+        designLanguage = configuration.designLanguage
         sequencer = EventSequencer(last: files.recoverLastSequences())
         broker = try RequestLink(loop: loop, endpoint: configuration.brokerEndpoint)
         updates = try EventPublisher(loop: loop, endpoint: configuration.eventsInEndpoint, source: "log-writer/\(instanceTag())")
@@ -275,13 +280,26 @@ public final class LogWriter {
         designs.schedule(session) { [unowned self] in
             let created = files.firstLines(session, file: "events.log", limit: 20).first { $0["event"] == "session.created" }
             let recent = files.commandLines(session, limit: 50)
+            let name = created?["name"]?.stringValue ?? session
+            let language = DesignLanguage.choose(setting: designLanguage, sessionName: name)
+            let scene = files.readJSON(session, file: "state.json")?["scene"]
+            let facts = BuildingFacts(scene: scene)
+            let plan = PlanDrawing(facts: facts, language: language).render()
+            let elevation = ElevationDrawing(facts: facts, language: language).render()
             let document = DesignDocument(
-                sessionID: session, name: created?["name"]?.stringValue ?? session,
-                scene: files.readJSON(session, file: "state.json")?["scene"],
+                sessionID: session, name: name, scene: scene,
                 steps: recent.lines, totalSteps: recent.total,
                 firstStep: files.firstLines(session, file: "command.log", limit: 1).first,
-                hasRender: files.hasRender(session))
+                hasRender: files.hasRender(session), language: language,
+                hasDrawings: plan != nil && elevation != nil)
             do {
+                if let plan, let elevation {
+                    // The drawings first: design.md links them, so they are there when it is read.
+                    try files.replaceDesign(session, file: "plan.svg", with: plan)
+                    try files.replaceDesign(session, file: "elevation.svg", with: elevation)
+                    announce(session, "plan.svg")
+                    announce(session, "elevation.svg")
+                }
                 try files.replaceDesign(session, with: document.render())
                 announce(session, "design.md")
             } catch {

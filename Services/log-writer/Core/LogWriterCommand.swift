@@ -6,7 +6,7 @@ import ServiceLifecycle
 public struct LogWriterCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "log-writer",
-        abstract: "Writes each session's command.log, blender.log, events.log, state.json and design.md under the data directory, losing nothing.")
+        abstract: "Writes each session's command.log, blender.log, events.log, state.json, design.md and its drawings under the data directory, losing nothing.")
 
     @OptionGroup var events: EventBusOptions
     @OptionGroup var broker: BrokerOptions
@@ -15,6 +15,8 @@ public struct LogWriterCommand: AsyncParsableCommand {
     @OptionGroup var keys: KeysOptions
     @Option(name: .customLong(Settings.logs.flag), help: Settings.logs.help)
     var queries: String?
+    @Option(name: .customLong(Settings.designLanguage.flag), help: Settings.designLanguage.help)
+    var designLanguage: String?
 
     public init() {}
 
@@ -23,7 +25,11 @@ public struct LogWriterCommand: AsyncParsableCommand {
         let logger = try logging.bootstrap(label: "log-writer")
         let configuration = LogWriterConfiguration(
             eventsOutEndpoint: events.output, eventsInEndpoint: events.input, brokerEndpoint: broker.clients,
-            queryEndpoint: Settings.logs.resolve(queries), dataDirectory: data.directory)
+            queryEndpoint: Settings.logs.resolve(queries), dataDirectory: data.directory,
+            designLanguage: Settings.designLanguage.resolve(designLanguage))
+        guard ["auto", "en", "ja"].contains(configuration.designLanguage) else {
+            throw ValidationError("--design-language / BMCP_DESIGN_LANGUAGE must be auto, en or ja, got '\(configuration.designLanguage)'")
+        }
         try await ServiceRunner.run([LogWriterService(configuration: configuration)], logger: logger)
     }
 }

@@ -2,12 +2,12 @@ import BusMessages
 import Foundation
 
 /// A session's folder under `BMCP_DATA/sessions/<id>/`: command.log, blender.log, events.log,
-/// state.json, design.md, code/ and renders/. Lines are appended whole; state.json and
+/// state.json, design.md with plan.svg and elevation.svg, code/ and renders/. Lines are appended whole; state.json and
 /// design.md are replaced atomically (write a temporary file, then rename).
 ///
 /// Loop-confined: the log-writer's loop is the only writer, so lines never interleave.
 final class SessionFiles {
-    static let readable: Set<String> = ["command.log", "blender.log", "events.log", "state.json", "design.md"]
+    static let readable: Set<String> = ["command.log", "blender.log", "events.log", "state.json", "design.md", "plan.svg", "elevation.svg"]
 
     let root: URL
     private var handles: [String: Int32] = [:]  // open file descriptors, keyed by "<session>/<file>"
@@ -114,8 +114,9 @@ final class SessionFiles {
         try write(try pretty.encode(snapshot), to: try folder(session).appendingPathComponent("state.json"))
     }
 
-    func replaceDesign(_ session: String, with text: String) throws {
-        try write(Data(text.utf8), to: try folder(session).appendingPathComponent("design.md"))
+    /// design.md, or one of its drawings (plan.svg, elevation.svg).
+    func replaceDesign(_ session: String, file: String = "design.md", with text: String) throws {
+        try write(Data(text.utf8), to: try folder(session).appendingPathComponent(file))
     }
 
     private func line(of event: Envelope) -> Data {

@@ -15,6 +15,12 @@ enum ArchitectureTools {
 
     private static let name = ToolParameter(name: "name", kind: .string, required: false, description: "Object name (default: a sensible one)")
 
+    /// Storeys stack by a floor height: storey N's level is (N − 1) × floor_height.
+    private static let storey: [ToolParameter] = [
+        ToolParameter(name: "storey", kind: .integer, required: false, description: "Storey number, 1 = ground floor (recorded for design.md)"),
+        number("floor_height", "Floor-to-floor height, 2–10 m: with storey, puts the level at (storey − 1) × floor_height (then leave base_z / z out)"),
+    ]
+
     private static func tool(_ tool: String, _ op: String, _ about: String, _ parameters: [ToolParameter]) -> BlenderTool {
         .passThrough(tool, op: op, about, parameters)
     }
@@ -24,12 +30,12 @@ enum ArchitectureTools {
             point("start", "[x, y] of the wall's centre line start", required: true),
             point("end", "[x, y] of the wall's centre line end", required: true),
             number("height", "Height, 0.1–20 m (default 2.4)"), number("thickness", "Thickness, 0.05–1 m (default 0.15)"),
-            number("base_z", "Height of its base (default 0)"), name]),
+            number("base_z", "Height of its base (default 0)")] + storey + [name]),
         tool("create_slab", "arch.slab", "A floor or roof slab from an outline, or a width × depth rectangle.", [
             point("outline", "[[x, y], …] at least 3 points (or give width and depth)"),
             number("width", "Rectangle width in metres"), number("depth", "Rectangle depth in metres"),
             point("origin", "[x, y] of the rectangle's corner (default [0, 0])"),
-            number("thickness", "0.05–1 m (default 0.2)"), number("z", "Height of the slab's top (default 0)"), name]),
+            number("thickness", "0.05–1 m (default 0.2)"), number("z", "Height of the slab's top (default 0)")] + storey + [name]),
         tool("create_column_grid", "arch.column_grid", "A grid of square or round columns.", [
             point("origin", "[x, y] of the first column"),
             ToolParameter(name: "nx", kind: .integer, required: false, description: "Columns along x (default 2)"),
@@ -63,8 +69,17 @@ enum ArchitectureTools {
         tool("create_floor_plan", "arch.floor_plan", "Lay walls around rectangular rooms (shared walls once) and cut their doors.", [
             ToolParameter(name: "rooms", kind: .array, required: true, description: "[{name, x, y, width, depth}, …] on wall centre lines"),
             number("wall_height", "Wall height, m (default 2.4)"), number("wall_thickness", "Wall thickness, m (default 0.15)"),
-            number("base_z", "Height of the floor (default 0)"),
+            number("base_z", "Height of the floor (default 0)")] + storey + [
             ToolParameter(name: "doors", kind: .array, required: false, description: "[{room, side: north|south|east|west, offset?, width?, height?}, …]"),
             name]),
+        tool("create_gable_walls", "arch.gable_walls", "Close both gable ends of a gable roof with wall, from the eaves height up to the roof's underside.", [
+            ToolParameter(name: "roof", kind: .string, required: true, description: "The gable roof's name (made by create_roof)"),
+            number("thickness", "Wall thickness, 0.05–1 m (default 0.15)"),
+            number("bottom_z", "Where the gable walls start (default: the roof's eaves height base_z)")]),
+        tool("create_slab_opening", "arch.slab_opening", "Cut a rectangular opening through a slab: a stairwell, shaft or void.", [
+            ToolParameter(name: "slab", kind: .string, required: true, description: "The slab's name (made by create_slab)"),
+            number("x", "x of the opening's south-west corner, m", required: true), number("y", "y of that corner, m", required: true),
+            number("width", "Size along x, 0.3–100 m", required: true), number("depth", "Size along y, 0.3–100 m", required: true),
+            ToolParameter(name: "kind", kind: .string, required: false, description: "stairwell (default), shaft or void")]),
     ]
 }

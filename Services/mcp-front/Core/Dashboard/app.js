@@ -96,6 +96,7 @@
       '<th>Duration</th><th>Changed / error</th></tr></thead><tbody id="log-rows"></tbody></table></div></div>' +
       '<div class="card design"><h2>Design</h2><div id="design" class="muted">No design document yet.</div></div></div>' +
       '<div><div class="card render"><h2>Latest render</h2><div id="render" class="muted">No render yet.</div></div>' +
+      '<div class="card drawings"><h2>Drawings</h2><div id="drawings" class="muted">No drawings yet.</div></div>' +
       '<div class="card tree"><h2>Scene</h2><div id="state" class="muted">No snapshot yet.</div></div></div></div>';
     var rows = document.getElementById("log-rows");
     var seen = {};
@@ -122,9 +123,28 @@
     function loadDesign() {
       text(base + "/design").then(function (md) {
         document.getElementById("design").innerHTML = window.renderMarkdown(md, function (src) {
-          return src === "renders/latest.png" ? base + "/render?t=" + Date.now() : src;
+          if (src === "renders/latest.png") return base + "/render?t=" + Date.now();
+          if (src === "plan.svg" || src === "elevation.svg") return base + "/" + src.replace(".svg", "") + "?t=" + Date.now();
+          return src;
         });
         document.getElementById("design").className = "";
+      }).catch(function () {});
+    }
+    // plan.svg and elevation.svg beside the render, fetched as images (an SVG in <img> runs no script).
+    function loadDrawings() {
+      Promise.all(["plan", "elevation"].map(function (name) {
+        return api(base + "/" + name).then(function (r) { return r.blob(); }).then(function (blob) {
+          var img = document.createElement("img");
+          img.alt = name;
+          img.className = "drawing " + name;
+          img.src = URL.createObjectURL(blob);
+          return img;
+        });
+      })).then(function (images) {
+        var box = document.getElementById("drawings");
+        box.innerHTML = "";
+        box.className = "";
+        images.forEach(function (img) { box.appendChild(img); });
       }).catch(function () {});
     }
     function loadState() {
@@ -149,7 +169,7 @@
       if (event.op === "log.updated") {
         var file = event.params && event.params.file;
         if (file === "command.log") loadLog();
-        if (file === "design.md") loadDesign();
+        if (file === "design.md") { loadDesign(); loadDrawings(); }
         if (file === "state.json") loadState();
         if (file === "renders") loadRender();
       } else if (event.op === "command.completed" || event.op === "command.failed") {
@@ -162,7 +182,7 @@
         loadSession();
       }
     };
-    loadSession(); loadLog(); loadDesign(); loadState(); loadRender();
+    loadSession(); loadLog(); loadDesign(); loadDrawings(); loadState(); loadRender();
   }
 
   // -- instances ---------------------------------------------------------------------

@@ -42,6 +42,8 @@ struct HTTPAPI: Sendable {
         api.get("sessions/:id/log") { request, context in try await commandLog(try id(context), request) }
         api.get("sessions/:id/state") { _, context in try await file(try id(context), "state.json", type: "application/json") }
         api.get("sessions/:id/design") { _, context in try await file(try id(context), "design.md", type: "text/markdown; charset=utf-8") }
+        api.get("sessions/:id/plan") { _, context in try await file(try id(context), "plan.svg", type: "image/svg+xml") }
+        api.get("sessions/:id/elevation") { _, context in try await file(try id(context), "elevation.svg", type: "image/svg+xml") }
         api.get("sessions/:id/blender-log") { _, context in try await file(try id(context), "blender.log", type: "text/plain; charset=utf-8") }
         api.get("sessions/:id/render") { _, context in try await render(try id(context)) }
         api.post("sessions/:id/tools/:tool") { request, context in
