@@ -31,6 +31,8 @@ if [ "${1:-}" = "--tests" ]; then
   [ -x /usr/libexec/podman/catatonit ] || missing+=(catatonit)
   [ -x /usr/lib/podman/netavark ] || missing+=(netavark)
   [ -x /usr/lib/podman/aardvark-dns ] || missing+=(aardvark-dns)
+  # netavark runs iptables for every container it starts ("netavark: No such file or directory").
+  [ -x /usr/sbin/iptables ] || command -v iptables >/dev/null 2>&1 || missing+=(iptables)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   # Static release binaries for those images link Foundation's networking, which needs curl.
   [ -e /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -e /usr/include/curl/curl.h ] || missing+=(libcurl4-openssl-dev)

@@ -55,9 +55,10 @@ class Engine:
     """Podman's Docker-compatible API on a socket of our own, and the compose project on it."""
 
     def __init__(self, folder: Path):
-        for tool in ("podman", "runc", "debootstrap", "docker-compose", "nginx"):
+        # iptables: netavark, podman's network stack, runs it for every container it starts.
+        for tool in ("podman", "runc", "debootstrap", "docker-compose", "nginx", "iptables"):
             assert shutil.which(tool) or Path(f"/usr/sbin/{tool}").exists(), (
-                f"{tool} is missing: apt-get install -y podman runc catatonit debootstrap docker-compose nginx")
+                f"{tool} is missing: apt-get install -y podman runc catatonit netavark aardvark-dns iptables debootstrap docker-compose nginx")
         self.folder = folder
         (folder / "containers.conf").write_text(CONTAINERS_CONF)
         self.socket = folder / "podman.sock"
