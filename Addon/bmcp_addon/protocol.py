@@ -4,6 +4,7 @@ The Swift bridge implements the other side of these exact shapes, so every
 reply and error frame is built here and nowhere else.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from . import handshake
@@ -11,6 +12,10 @@ from . import handshake
 PROTOCOL_VERSION = 2
 SERVER_NAME = "bmcp-addon"
 ADDON_VERSION = "2.0.0"
+# This Blender process, for the broker: a Blender restarted on the same address (a compose
+# worker brought back by its restart policy) holds none of the scenes the old one did, and the
+# broker tells the two apart by this, not by the address.
+BOOT_ID = secrets.token_hex(8)
 
 
 class ProtocolError(Exception):
@@ -56,6 +61,7 @@ def hello_reply(blender_version, mode, home=None):
         "addon_version": ADDON_VERSION,
         "blender_version": blender_version,
         "mode": mode,
+        "boot": BOOT_ID,
     }
     if home:
         frame["home_session"] = home["id"]

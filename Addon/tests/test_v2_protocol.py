@@ -24,6 +24,11 @@ def test_ready_line_reports_real_port_and_mode(addon):
 def test_hello_reply_fields(addon):
     with FramedClient(addon.address) as connection:
         reply = connection.hello(client="test-hello")
+    with FramedClient(addon.address) as connection:
+        again = connection.hello(client="test-hello-again")
+    # One Blender process, one boot id: the broker tells a restarted Blender from this one by it.
+    boot = reply.pop("boot")
+    assert len(boot) == 16 and again["boot"] == boot
     assert reply == {
         "type": "hello",
         "protocol": 2,

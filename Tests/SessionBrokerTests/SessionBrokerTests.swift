@@ -52,8 +52,10 @@ final class BrokerHarness: @unchecked Sendable {
         return nil
     }
 
-    func ready(_ bridge: Socket, name: String = "test-bridge", instance: String = "i0") throws {
-        try send(Envelope(kind: .ready, params: ["bridge": .string(name), "instances": [["id": .string(instance), "capacity": 1]]]), on: bridge)
+    func ready(_ bridge: Socket, name: String = "test-bridge", instance: String = "i0", boot: String? = nil) throws {
+        var announced: [String: JSONValue] = ["id": .string(instance), "capacity": 1]
+        if let boot { announced["boot"] = .string(boot) }
+        try send(Envelope(kind: .ready, params: ["bridge": .string(name), "instances": [.object(announced)]]), on: bridge)
     }
 
     /// Sends a request and returns the answer (skipping heartbeats).
@@ -194,8 +196,9 @@ final class BrokerHarness: @unchecked Sendable {
 extension BrokerHarness {
     /// Says READY and waits until broker.health lists the bridge (READY and client requests
     /// travel on different connections, so ordering between them is not guaranteed).
-    func waitUntilRegistered(_ bridge: Socket, client: Socket, name: String = "test-bridge", instance: String = "i0", bridges: Int = 1) throws {
-        try ready(bridge, name: name, instance: instance)
+    func waitUntilRegistered(_ bridge: Socket, client: Socket, name: String = "test-bridge", instance: String = "i0",
+                             boot: String? = nil, bridges: Int = 1) throws {
+        try ready(bridge, name: name, instance: instance, boot: boot)
         for _ in 0..<100 {
             try send(.request(op: Op.brokerHealth), on: client)
             if let health = try next(on: client), (health.result?["bridges"]?.arrayValue?.count ?? 0) >= bridges { return }

@@ -140,6 +140,47 @@ import ZeroMQ
         try await harness.stop()
     }
 
+    /// A compose worker killed and brought back by its restart policy: a new bridge announces
+    /// the same instance id before the old one's heartbeats ran out. With a new boot id its
+    /// Blender is new, so the session is restored on another instance; with the same boot only
+    /// the bridge restarted and the session stays where its scene still is.
+    @Test(arguments: [("boot-2", true), ("boot-1", false)])
+    func aWorkerRestartedUnderTheSameIdIsToldApartByItsBoot(boot: String, blenderRestarted: Bool) async throws {
+        let harness = try BrokerHarness(heartbeat: .seconds(10))
+        let (state, forwarded) = try await DedicatedThread.run { () -> (JSONValue?, Envelope?) in
+            let client = try harness.dealer(to: harness.configuration.clientsEndpoint)
+            let first = try harness.dealer(to: harness.configuration.workersEndpoint, id: "worker-a")
+            try harness.waitUntilRegistered(first, client: client, name: "a", instance: "a/i", boot: "boot-1")
+            let other = try harness.dealer(to: harness.configuration.workersEndpoint, id: "worker-b")
+            try harness.waitUntilRegistered(other, client: client, name: "b", instance: "b/i", boot: "boot-b", bridges: 2)
+            let id = try harness.call(Op.sessionCreate, [:], on: client)?.result?["session_id"]?.stringValue ?? ""
+            guard try harness.call(Op.sessionGet, ["session_id": .string(id)], on: client)?.result?["instance"] == "a/i" else {
+                Issue.record("the session was not placed on a/i")
+                return (nil, nil)
+            }
+            try harness.send(Envelope(kind: .event, op: EventName.sessionCheckpointed, session: id, params: ["path": "/cp/a.blend"]), on: first)
+            // The old bridge never says goodbye: its container was killed.
+            let restarted = try harness.dealer(to: harness.configuration.workersEndpoint, id: "worker-a-again")
+            try harness.ready(restarted, name: "a", instance: "a/i", boot: boot)
+            var state: JSONValue?
+            for _ in 0..<50 {
+                state = try harness.call(Op.sessionGet, ["session_id": .string(id)], on: client)?.result?["state"]
+                if state == "lost" { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            try harness.send(.request(op: Op.sceneInfo, session: id, source: "client-a"), on: client)
+            return (state, try harness.next(on: blenderRestarted ? other : restarted))
+        }
+        if blenderRestarted {
+            #expect(state == "lost")
+            #expect(forwarded?.op == Op.sessionRestore)
+        } else {
+            #expect(state == "active")
+            #expect(forwarded?.op == Op.sceneInfo)
+        }
+        try await harness.stop()
+    }
+
     @Test func aBridgeAnsweringForAnotherSessionIsRefused() async throws {
         let harness = try BrokerHarness()
         let answer = try await DedicatedThread.run { () -> Envelope? in

@@ -32,6 +32,9 @@ final class AddonLink {
     private var mode = "unknown"
     private var homeSession: String?
     private var homeName: String?
+    /// The Blender process behind the address (the addon's hello): a Blender restarted on the
+    /// same address is a new boot, and the broker then knows its scenes are gone.
+    private var boot: String?
     private var lastHeard: UInt64 = 0
     /// Requests sent to the addon, by the addon-side id.
     private var pending: [String: Envelope] = [:]
@@ -66,6 +69,7 @@ final class AddonLink {
                                            "address": .string(address), "capacity": 1, "mode": .string(mode)]
         if let homeSession { fields["home_session"] = .string(homeSession) }
         if let homeName { fields["home_name"] = .string(homeName) }
+        if let boot { fields["boot"] = .string(boot) }
         return .object(fields)
     }
 
@@ -135,6 +139,7 @@ final class AddonLink {
             mode = frame["mode"]?.stringValue ?? "unknown"
             homeSession = frame["home_session"]?.stringValue
             homeName = frame["home_name"]?.stringValue
+            boot = frame["boot"]?.stringValue
             logger.info("connected to the addon at \(address) (Blender \(blenderVersion), \(frame["mode"]?.stringValue ?? "?") mode)")
             onChange(.ready)
         case "reply", "error":

@@ -13,6 +13,9 @@ public struct BlenderInstance: Sendable, Equatable {
     /// A GUI Blender's home session: the user's own scene, and its name (the .blend's).
     public var homeSession: String?
     public var homeName: String?
+    /// The Blender process (the addon's boot id): the same id with a new boot is a restarted
+    /// Blender that holds none of the scenes the broker placed on it.
+    public var boot: String?
 
     init(_ value: JSONValue, bridge: String) {
         id = value["id"]?.stringValue ?? "\(bridge)/0"
@@ -22,6 +25,7 @@ public struct BlenderInstance: Sendable, Equatable {
         mode = value["mode"]?.stringValue ?? "headless"
         homeSession = value["home_session"]?.stringValue
         homeName = value["home_name"]?.stringValue
+        boot = value["boot"]?.stringValue
     }
 
     var isGUI: Bool { mode == "gui" }
@@ -31,6 +35,7 @@ public struct BlenderInstance: Sendable, Equatable {
                                            "address": .string(address), "capacity": .int(Int64(capacity)), "mode": .string(mode)]
         if let homeSession { fields["home_session"] = .string(homeSession) }
         if let homeName { fields["home_name"] = .string(homeName) }
+        if let boot { fields["boot"] = .string(boot) }
         return .object(fields)
     }
 }
@@ -53,6 +58,9 @@ struct BridgeRegistry {
     let liveness: UInt64 = 3
     private(set) var bridges: [Data: BridgeRecord] = [:]
     private var rotation: UInt64 = 0
+    /// The last boot id seen for each instance id, kept after its bridge goes: a worker brought
+    /// back by a restart policy announces the same id, and only its boot says it is new.
+    private var boots: [String: String] = [:]
 
     init(heartbeat: Duration) {
         self.heartbeat = heartbeat
@@ -76,6 +84,27 @@ struct BridgeRegistry {
         bridges[routingID] = BridgeRecord(
             routingID: routingID, name: name, instances: instances, expiry: expiryFromNow, lastSeen: now)
         return true
+    }
+
+    /// What a READY from `routingID` makes obsolete, taken out of the registry: the other bridges
+    /// still listed with one of its instances (the bridge process before a restart, not yet
+    /// expired), and the ids of its instances whose Blender restarted since they were last seen.
+    /// Call it before `register`.
+    mutating func supersede(for routingID: Data, with instances: [BlenderInstance])
+        -> (stale: [BridgeRecord], restarted: [String])
+    {
+        var restarted: [String] = []
+        for instance in instances {
+            guard let boot = instance.boot else { continue }
+            if let known = boots[instance.id], known != boot { restarted.append(instance.id) }
+            boots[instance.id] = boot
+        }
+        let announced = Set(instances.map(\.id))
+        let stale = bridges.values.filter { bridge in
+            bridge.routingID != routingID && bridge.instances.contains { announced.contains($0.id) }
+        }
+        for bridge in stale { bridges[bridge.routingID] = nil }
+        return (stale, restarted)
     }
 
     /// Refreshes liveness; false when the bridge is not registered.

@@ -237,6 +237,7 @@ public final class SessionBroker {
             let name = message.params?["bridge"]?.stringValue ?? message.source ?? "bridge"
             let instances = (message.params?["instances"]?.arrayValue ?? []).map { BlenderInstance($0, bridge: name) }
             let before = bridges.bridges[bridge]?.instances.map(\.id) ?? []
+            supersede(for: bridge, name: name, with: instances)
             if bridges.register(bridge, name: name, instances: instances) {
                 logger.info("bridge \(name) joined with \(instances.count) Blender instance(s)")
                 events.publish(EventName.bridgeJoined, payload: ["bridge": .string(name),
@@ -258,6 +259,25 @@ public final class SessionBroker {
             dropBridge(bridge, reason: message.error?.message ?? "it disconnected")
         case .request:
             logger.warning("bridge sent unexpected kind '\(message.kind.rawValue)'")
+        }
+    }
+
+    /// A READY can tell of a restart the broker did not see: a worker container brought back
+    /// by its restart policy announces the same instance ids from a new bridge and a new
+    /// Blender. The old bridge's requests fail now (not at its heartbeat expiry), and the
+    /// sessions of a restarted Blender are lost: their next request restores them (checkpoint +
+    /// journal) instead of running in the new Blender's empty scene.
+    private func supersede(for bridge: Data, name: String, with instances: [BlenderInstance]) {
+        let (stale, restarted) = bridges.supersede(for: bridge, with: instances)
+        let announced = Set(instances.map(\.id))
+        for old in stale {
+            failInFlight(of: old, reason: "blender-bridge \(old.name) was replaced by \(name), which holds the same Blender")
+            let gone = old.instances.map(\.id).filter { !announced.contains($0) }
+            if !gone.isEmpty { markSessionsLost(on: gone, reason: "its bridge \(old.name) was replaced by \(name)") }
+        }
+        if !restarted.isEmpty {
+            logger.notice("Blender restarted at \(restarted.joined(separator: ", ")): its sessions are restored from their checkpoints")
+            markSessionsLost(on: restarted, reason: "its Blender restarted and holds none of its scenes")
         }
     }
 

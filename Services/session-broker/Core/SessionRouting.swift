@@ -99,7 +99,10 @@ extension SessionBroker {
             held.append((request, route, startedAt + grace))
             return (nil, nil, nil)
         }
-        guard let home = leastLoadedInstance() else { throw noBlender }
+        // A lost session leaves the Blender that lost it when another can take it: that one
+        // just died or restarted (and, under a restart policy, comes back with the same id).
+        let away = session.state == .lost ? leastLoadedInstance(excluding: session.instance) : nil
+        guard let home = away ?? leastLoadedInstance() else { throw noBlender }
         let previous = session.instance
         let wasIdle = session.state == .idle
         try sessions.update(session.id) {
