@@ -48,6 +48,8 @@ public enum Op {
     public static let promptsSearch = "prompts.search"
     public static let promptsGet = "prompts.get"
     public static let promptsComplete = "prompts.complete"
+    /// The brief a session keeps of the prompt it began from (create_session's `prompt`).
+    public static let promptsBrief = "prompts.brief"
 
     // log-writer
     public static let logsRead = "logs.read"

@@ -169,3 +169,36 @@ async def test_a_japanese_session_gets_a_japanese_design_md(system):
     assert row(design, "ドア")[2] == "和室 南"
     plan = session_file(system, session, "plan.svg", "和室")
     assert "1階 平面図" in plan and "8.2 畳" in plan
+
+
+async def test_a_session_begun_from_a_japanese_prompt_keeps_its_brief_and_flags_what_leaves_its_ranges(system):
+    async with mcp(system) as client:
+        rendered = await client.get_prompt("detached-house", {"width": "8.19", "storeys": "1", "lang": "ja"})
+        text = rendered.messages[0].content.text
+        assert '1. `create_session` with name "戸建住宅", prompt "detached-house", prompt_arguments {"storeys":"1","width":"8.19"}' in text
+        # The model went on with a shallower house than the entry allows (5.0 < 5.46 m), a
+        # narrow door and a steep roof: the brief records what was asked and flags all three.
+        session = (await ok(client, "create_session", {
+            "name": "prompt house", "prompt": "detached-house", "language": "ja",
+            "prompt_arguments": {"width": "8.19", "depth": "5.0", "storeys": "1"}}))["session_id"]
+        await ok(client, "create_floor_plan", {
+            "rooms": [{"name": "House", "x": 0, "y": 0, "width": 8.19, "depth": 5.0}], "wall_height": 2.9,
+            "doors": [{"room": "House", "side": "south", "width": 0.7, "height": 2.1}]})
+        await ok(client, "create_roof", {"type": "gable", "width": 8.19, "depth": 5.0, "base_z": 2.9, "pitch_deg": 50,
+                                         "ridge_axis": "y"})
+        wrong = await client.call_tool("create_session", {"name": "x", "prompt": "no-such-house"})
+        assert wrong.is_error and "no prompt 'no-such-house'" in text_of(wrong)
+
+    design = session_file(system, session, "design.md", "実測が範囲外 (50°)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copyfile(system.data / "sessions" / session / "design.md", ARTIFACTS / "prompt-house-design.md")
+    # Written in the prompt's language, though the session's name is English.
+    assert "## 設計条件" in design and "## 間取り" in design and "「戸建住宅」（`detached-house`）" in design
+    assert row(design, "`width`") == ["`width`", "8.19 m", "5.46–14.56 m", "8.19 m", "✓"]
+    assert row(design, "`depth`")[1:] == ["5.00 m", "5.46–14.56 m", "5.00 m", "⚠ 指定値が範囲外; ⚠ 実測が範囲外 (5.00 m)"]
+    assert row(design, "`storeys`")[1:] == ["1", "1–3", "1", "✓"]
+    assert row(design, "`door_width`")[1:] == ["0.90 m (既定値)", "0.80–1.20 m", "0.70 m", "⚠ 実測が範囲外 (0.70 m)"]
+    assert row(design, "`door_height`")[4] == "✓"
+    assert row(design, "`roof_pitch`")[1:] == ["26.6° (既定値)", "15–45°", "50°", "⚠ 実測が範囲外 (50°)"]
+    assert row(design, "`window_width`")[3:] == ["–", "–"]
+    assert "**標準範囲外の値: 3** (`depth`, `door_width`, `roof_pitch`)" in design

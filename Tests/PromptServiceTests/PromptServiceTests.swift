@@ -116,6 +116,28 @@ enum Fixture {
         #expect(throws: BusError.self) { _ = try PromptRenderer.render(Fixture.stairs, arguments: ["rise": "tall"], lang: "en") }
         #expect(throws: BusError.self) { _ = try PromptRenderer.render(Fixture.stairs, arguments: ["colour": "red"], lang: "en") }
     }
+
+    @Test func aBuildingPromptBeginsWithTheSessionThatRecordsIt() throws {
+        let text = try PromptRenderer.render(Fixture.teaHouse, arguments: [:], lang: "en")
+        #expect(text.contains("1. Start the session: `create_session` with name \"Tea house\", prompt \"tea-house\", prompt_arguments {}"))
+        #expect(text.contains("2. Lay out a four-and-a-half mat room."))
+        let japanese = try PromptRenderer.render(Fixture.teaHouse, arguments: [:], lang: "ja")
+        #expect(japanese.contains("1. `create_session` with name \"茶室\", prompt \"tea-house\", prompt_arguments {} and language \"ja\""))
+    }
+
+    /// A brief keeps what was asked, outside the range too (flagged), and still names mistakes.
+    @Test func aBriefRecordsEveryArgumentAndFlagsWhatLeavesItsRange() throws {
+        let brief = try PromptBrief.make(Fixture.stairs, arguments: ["riser": "0.4"], lang: "ja")
+        #expect(brief["entry"] == "straight-stair" && brief["language"] == "ja")
+        let arguments = brief["arguments"]?.arrayValue ?? []
+        #expect(arguments.map { $0["name"]?.stringValue ?? "" } == ["rise", "riser", "finish"])
+        #expect(arguments[0]["value"] == .double(2.8) && arguments[0]["given"] == false && arguments[0]["outside"] == nil)
+        #expect(arguments[1]["value"] == .double(0.4) && arguments[1]["given"] == true && arguments[1]["outside"] == true)
+        #expect(arguments[1]["range"] == [0.15, 0.2] && arguments[1]["unit"] == "m")
+        #expect(arguments[2]["value"] == "timber" && arguments[2]["choices"] == ["timber", "concrete"])
+        #expect(throws: BusError.self) { _ = try PromptBrief.make(Fixture.stairs, arguments: ["colour": "red"], lang: "en") }
+        #expect(throws: BusError.self) { _ = try PromptBrief.make(Fixture.stairs, arguments: ["rise": "tall"], lang: "en") }
+    }
 }
 
 @Suite struct PromptSearchTests {

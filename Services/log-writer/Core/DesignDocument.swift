@@ -20,6 +20,8 @@ struct DesignDocument {
     var language: DesignLanguage = .en
     /// plan.svg and elevation.svg are written beside design.md.
     var hasDrawings: Bool = false
+    /// The architecture prompt the session began from (session.created's `brief`).
+    var brief: JSONValue? = nil
 
     func render() -> String {
         let facts = BuildingFacts(scene: scene)
@@ -28,6 +30,7 @@ struct DesignDocument {
         let count = language == .ja ? "\(totalSteps) \(words(.commands))" : "\(totalSteps) command\(totalSteps == 1 ? "" : "s")"
         out += "_Session `\(sessionID)` · \(count) · updated \(Timestamp.now())_\n\n"
         out += "## \(words(.purpose))\n\n\(purpose(facts))\n\n"
+        if let brief, let section = BriefSection(brief: brief, facts: facts, language: language).render() { out += section }
         if !facts.isEmpty {
             out += BuildingSection(facts: facts, language: language).render()
         }

@@ -1,3 +1,4 @@
+import BusMessages
 import Foundation
 
 /// The language design.md is written in: Japanese when the `--design-language` setting says
@@ -6,10 +7,12 @@ import Foundation
 enum DesignLanguage: String, Sendable {
     case en, ja
 
-    /// `auto` follows the session: Japanese when its name has kana or kanji (someone who
-    /// names a session 山の家 reads Japanese).
-    static func choose(setting: String, sessionName: String) -> DesignLanguage {
+    /// `auto` follows the session: the language it asked for or of the prompt it began from
+    /// (its brief), else Japanese when its name has kana or kanji (someone who names a session
+    /// 山の家 reads Japanese).
+    static func choose(setting: String, sessionName: String, brief: JSONValue? = nil) -> DesignLanguage {
         if let fixed = DesignLanguage(rawValue: setting) { return fixed }
+        if let asked = brief?["language"]?.stringValue.flatMap(DesignLanguage.init(rawValue:)) { return asked }
         let japanese = sessionName.unicodeScalars.contains { (0x3040...0x30FF).contains($0.value) || (0x3400...0x9FFF).contains($0.value) }
         return japanese ? .ja : .en
     }
@@ -62,5 +65,11 @@ enum DesignLanguage: String, Sendable {
         .overall: ("Overall size of the building", "建物の外形寸法"), .commands: ("commands", "コマンド"),
         .built: ("Built with", "使ったツール"), .outsideFaces: ("outside faces of the walls", "壁の外面"),
         .onCentreLines: ("on wall centre lines", "壁芯"), .aboveGround: ("above the ground floor", "1階床から"),
+        .brief: ("Brief", "設計条件"), .argument: ("Argument", "項目"), .asked: ("Asked", "指定値"),
+        .entryRange: ("Entry's range", "標準範囲"), .measured: ("Built", "実測"), .check: ("Check", "判定"),
+        .byDefault: ("default", "既定値"), .askedOutside: ("asked outside the range", "指定値が範囲外"),
+        .builtOutside: ("built outside the range", "実測が範囲外"),
+        .allWithin: ("Every measured value lies within the entry's ranges.", "実測値はすべて標準範囲内。"),
+        .outsideCount: ("Values outside the entry's ranges", "標準範囲外の値"),
     ]
 }

@@ -6,4 +6,5 @@ enum DesignWord: Hashable {
     case sill, position, outline, top, holes, type, pitch, overhang, eaves, ridge, ridgeRuns, gables, open
     case riser, tread, flight, rise, object, location, collection, centred, from
     case step, outcome, time, overall, commands, built, outsideFaces, onCentreLines, aboveGround
+    case brief, argument, asked, entryRange, measured, check, byDefault, askedOutside, builtOutside, allWithin, outsideCount
 }

@@ -281,7 +281,8 @@ public final class LogWriter {
             let created = files.firstLines(session, file: "events.log", limit: 20).first { $0["event"] == "session.created" }
             let recent = files.commandLines(session, limit: 50)
             let name = created?["name"]?.stringValue ?? session
-            let language = DesignLanguage.choose(setting: designLanguage, sessionName: name)
+            let brief = created?["brief"].flatMap { $0 == .null ? nil : $0 }
+            let language = DesignLanguage.choose(setting: designLanguage, sessionName: name, brief: brief)
             let scene = files.readJSON(session, file: "state.json")?["scene"]
             let facts = BuildingFacts(scene: scene)
             let plan = PlanDrawing(facts: facts, language: language).render()
@@ -291,7 +292,7 @@ public final class LogWriter {
                 steps: recent.lines, totalSteps: recent.total,
                 firstStep: files.firstLines(session, file: "command.log", limit: 1).first,
                 hasRender: files.hasRender(session), language: language,
-                hasDrawings: plan != nil && elevation != nil)
+                hasDrawings: plan != nil && elevation != nil, brief: brief)
             do {
                 if let plan, let elevation {
                     // The drawings first: design.md links them, so they are there when it is read.

@@ -56,6 +56,16 @@ struct ArchitecturePrompts: Sendable {
         return Complete.Result(completion: .init(values: Array(values.prefix(100)), total: values.count, hasMore: values.count > 100))
     }
 
+    /// The brief a session keeps of the prompt it began from (create_session's `prompt`).
+    func brief(_ id: String, arguments: JSONValue, lang: String) async throws -> JSONValue {
+        let answer = try await prompts.send(.request(op: Op.promptsBrief, params: ["id": .string(id), "lang": .string(lang), "arguments": arguments],
+                                                     source: "mcp-front"), timeout: timeout)
+        guard answer.kind == .reply, let result = answer.result else {
+            throw answer.error ?? BusError(code: "internal", message: "prompt-service answered prompts.brief without a result")
+        }
+        return result
+    }
+
     /// search_architecture_prompts, for clients without prompt support.
     func search(query: String, lang: String?) async throws -> String {
         var params: [String: JSONValue] = ["query": .string(query), "limit": 10]

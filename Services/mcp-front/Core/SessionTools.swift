@@ -31,6 +31,9 @@ enum SessionTools {
             parameters: [
                 ToolParameter(name: "name", kind: .string, required: false, description: "A readable name, e.g. 'tea house study'"),
                 ToolParameter(name: "instance", kind: .string, required: false, description: "Blender instance to place it on (default: the least loaded)"),
+                ToolParameter(name: "prompt", kind: .string, required: false, description: "The architecture prompt (dictionary entry id, e.g. 'detached-house') the work follows: design.md records it and flags what leaves its ranges"),
+                ToolParameter(name: "prompt_arguments", kind: .object, required: false, description: "The arguments given to that prompt, e.g. {\"width\": 8}"),
+                ToolParameter(name: "language", kind: .string, required: false, description: "Language of design.md: en or ja (default: the prompt's, else the session name's)"),
             ],
             op: Op.sessionCreate, effect: .makeCurrent),
         Definition(

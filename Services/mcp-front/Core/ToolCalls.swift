@@ -57,7 +57,8 @@ struct ToolCalls: Sendable {
 
     func session(_ tool: SessionTools.Definition, arguments: [String: Value]?) async -> CallTool.Result {
         do {
-            let checked = try tool.parameters.validate(arguments, tool: tool.name)
+            var checked = try tool.parameters.validate(arguments, tool: tool.name)
+            if tool.op == Op.sessionCreate { checked = try await briefed(checked) }
             let answer = try await broker.send(.request(op: tool.op, params: .object(checked), source: connection.client), timeout: timeout)
             guard answer.kind == .reply, let result = answer.result else { return Self.failure(answer.error) }
             var shown = result
@@ -80,6 +81,27 @@ struct ToolCalls: Sendable {
         } catch {
             return Self.failure(error as? BusError ?? BusError(code: "internal", message: "\(error)"))
         }
+    }
+
+    /// create_session's `prompt`, `prompt_arguments` and `language` become the session's brief
+    /// (prompt-service resolves the entry and its ranges), which design.md begins with.
+    private func briefed(_ params: [String: JSONValue]) async throws -> [String: JSONValue] {
+        var params = params
+        let prompt = params.removeValue(forKey: "prompt")?.stringValue
+        let arguments = params.removeValue(forKey: "prompt_arguments")
+        let language = params.removeValue(forKey: "language")?.stringValue
+        if let language, language != "en", language != "ja" {
+            throw ArgumentError(description: "create_session: 'language' must be \"en\" or \"ja\", got \"\(language)\"")
+        }
+        if prompt == nil, arguments != nil {
+            throw ArgumentError(description: "create_session: 'prompt_arguments' needs 'prompt', the dictionary entry they were given to")
+        }
+        if let prompt {
+            params["brief"] = try await prompts.brief(prompt, arguments: arguments ?? [:], lang: language ?? "en")
+        } else if let language {
+            params["brief"] = ["language": .string(language)]
+        }
+        return params
     }
 
     static let searchPrompts = [

@@ -16,7 +16,9 @@ enum PromptRenderer {
     }
 
     /// The values to use for each argument, checked; errors name the argument and the rule.
-    static func resolve(_ entry: JSONValue, arguments given: [String: JSONValue]) throws(BusError) -> [String: String] {
+    /// `checkRanges: false` keeps a value outside its range (a brief records what was asked).
+    static func resolve(_ entry: JSONValue, arguments given: [String: JSONValue],
+                        checkRanges: Bool = true) throws(BusError) -> [String: String] {
         let id = entry["id"]?.stringValue ?? "?"
         let declared = entry["arguments"]?.arrayValue ?? []
         let known = Set(declared.compactMap { $0["name"]?.stringValue })
@@ -44,7 +46,7 @@ enum PromptRenderer {
                 if argument["type"]?.stringValue == "integer", number.rounded() != number {
                     throw BusError(code: ErrorCode.badParams, message: "\(id): argument '\(name)' must be a whole number, got \(number)")
                 }
-                if let bounds = argument["range"]?.arrayValue?.compactMap(\.doubleValue), bounds.count == 2,
+                if checkRanges, let bounds = argument["range"]?.arrayValue?.compactMap(\.doubleValue), bounds.count == 2,
                    !(bounds[0]...bounds[1]).contains(number) {
                     throw BusError(code: ErrorCode.badParams,
                                    message: "\(id): argument '\(name)' = \(format(number))\(unit) is outside the allowed range \(format(bounds[0]))–\(format(bounds[1]))\(unit)")
@@ -98,12 +100,26 @@ enum PromptRenderer {
             out += (lang == "ja" ? "配色" : "Palette") + ": \(palette.compactMap(\.stringValue).joined(separator: " "))\n"
         }
         out += "\n" + (lang == "ja" ? "手順（MCPツール）" : "Steps (MCP tools)") + ":\n"
+        // A building begins a session of its own; an element or a room is added to the current one.
+        let first = entry["kind"]?.stringValue == "building_type" ? 2 : 1
+        if first == 2 { out += "1. " + start(entry, arguments: given, lang: lang) + "\n" }
         for (number, step) in (entry["recipe"]?.arrayValue?.compactMap(\.stringValue) ?? []).enumerated() {
             var line = step
             for (name, value) in values { line = line.replacingOccurrences(of: "{\(name)}", with: value) }
-            out += "\(number + 1). \(line)\n"
+            out += "\(number + first). \(line)\n"
         }
         return out
+    }
+
+    /// The step that ties the session to this prompt: design.md then records the entry, its
+    /// arguments and what the building leaves of their ranges, in the prompt's language.
+    static func start(_ entry: JSONValue, arguments given: [String: JSONValue], lang: String) -> String {
+        let id = entry["id"]?.stringValue ?? "?"
+        let title = entry["title"]?[lang]?.stringValue ?? id
+        let arguments = JSONWriter(sortedKeys: true).string(.object(given))
+        let call = "`create_session` with name \"\(title)\", prompt \"\(id)\", prompt_arguments \(arguments) and language \"\(lang)\""
+        return lang == "ja" ? "\(call) でセッションを始める（design.md にこの条件と範囲外の値が記録される）。"
+            : "Start the session: \(call) (design.md then records this brief and flags values outside its ranges)."
     }
 
     static func format(_ number: Double) -> String {

@@ -61,6 +61,16 @@ public final class PromptServer {
             return ["id": entry["id"] ?? .null, "title": entry["title"] ?? .null,
                     "text": .string(try PromptRenderer.render(entry, arguments: arguments, lang: lang))]
         }
+        responder.handle(Op.promptsBrief) { [unowned self] request throws(BusError) in
+            let params = request.params ?? [:]
+            let entry = try entry(params, op: "prompts.brief")
+            let lang = try Self.language(params["lang"], op: "prompts.brief") ?? "en"
+            let raw = params["arguments"] ?? .null
+            guard raw == .null || raw.objectValue != nil else {
+                throw BusError(code: ErrorCode.badParams, message: "prompts.brief: param 'arguments' must be an object of argument values, got \(raw.typeName)")
+            }
+            return try PromptBrief.make(entry, arguments: raw.objectValue ?? [:], lang: lang)
+        }
         responder.handle(Op.promptsComplete) { [unowned self] request throws(BusError) in
             let params = request.params ?? [:]
             let entry = try entry(params, op: "prompts.complete")

@@ -38,6 +38,9 @@ extension SessionBroker {
         return true
     }
 
+    /// A brief is a dictionary entry's id, title and arguments: a few kilobytes at most.
+    static let maxBriefBytes = 32 * 1024
+
     private func create(_ params: Params, client: String?) throws(BusError) -> Session {
         let name = try params.string("name")
         let requested = try params.string("instance")
@@ -53,8 +56,16 @@ extension SessionBroker {
         }
         let requestedID = try params.string("session_id")
         try refuseHomeID(requestedID)
+        let brief = try params.object("brief")
+        if let brief, JSONWriter().bytes(brief).count > Self.maxBriefBytes {
+            throw BusError(code: ErrorCode.badParams, message: "session.create: param 'brief' is over its limit of \(Self.maxBriefBytes) bytes")
+        }
         let session = try sessions.create(id: requestedID, name: name, owner: client, instance: home?.instance)
-        events.publish(EventName.sessionCreated, session: session.id, payload: session.json)
+        // The brief (the architecture prompt it began from) lives in the session's events.log,
+        // where log-writer reads it for design.md; the broker only passes it on.
+        var created = session.json.objectValue ?? [:]
+        if let brief { created["brief"] = brief }
+        events.publish(EventName.sessionCreated, session: session.id, payload: .object(created))
         return session
     }
 
@@ -286,6 +297,12 @@ struct Params {
         guard let value = values[name], value != .null else { return nil }
         guard let bool = value.boolValue else { throw mistyped(name, "a boolean", value) }
         return bool
+    }
+
+    func object(_ name: String) throws(BusError) -> JSONValue? {
+        guard let value = values[name], value != .null else { return nil }
+        guard value.objectValue != nil else { throw mistyped(name, "an object", value) }
+        return value
     }
 
     func sessionID() throws(BusError) -> String {
