@@ -19,7 +19,7 @@ from system import System
 
 pytestmark = pytest.mark.anyio
 
-FILES = ["command.log", "blender.log", "state.json", "design.md"]
+FILES = ["command.log", "blender.log", "state.json", "design.md", "plan.svg", "elevation.svg"]
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +119,11 @@ async def test_session_files_are_mcp_resources_with_updates(system):
         assert f"| {slab_name} | 1 | (0.00, 0.00) (4.00, 0.00) (4.00, 3.00) (0.00, 3.00) | 0.15 m | 0.00 m | 12.0 m² | – |" in design
         assert "## The building" in design and "**4.00 × 3.00 m**" in design
         assert f"create_slab: depth 3, origin \\[0, 0\\], thickness 0.15, width 4 | created {slab_name} |" in design
+        # The drawings design.md links are resources too, by the names it links them with.
+        assert "](plan.svg)" in design and "](elevation.svg)" in design
+        plan = await read(client, uri["plan.svg"])
+        assert '<g class="storey" data-storey="1"' in plan, plan[:300]
+        assert "<svg" in await read(client, uri["elevation.svg"])
 
         # The tool, for clients without resources: the latest command(s) as JSON lines.
         tail = (await ok(client, "get_session_log", {"session_id": session, "tail": 1})).strip().splitlines()

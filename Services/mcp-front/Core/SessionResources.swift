@@ -12,6 +12,9 @@ actor SessionResources {
         ("blender.log", "text/plain", "what Blender printed while running the session's commands"),
         ("state.json", "application/json", "the latest snapshot of the scene"),
         ("design.md", "text/markdown", "a design document of what the session built"),
+        // design.md links its drawings by these names, so a client that reads it can follow them.
+        ("plan.svg", "image/svg+xml", "the plan of every storey, drawn from the same facts as design.md"),
+        ("elevation.svg", "image/svg+xml", "the south elevation, drawn from the same facts as design.md"),
     ]
     static let pageSize = 200
 
