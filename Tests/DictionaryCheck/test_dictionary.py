@@ -5,6 +5,7 @@
 
 import copy
 import json
+import re
 
 import pytest
 
@@ -147,3 +148,23 @@ def test_building_recipes_close_gables_and_stairwells_with_tools():
     assert "create_gable_walls" in steps and "create_slab_opening" in steps and "storey n, floor_height" in steps
     assert "execute_blender_code" not in steps
     assert {"create_gable_walls", "create_slab_opening"} <= check_dictionary.declared_tools()
+
+
+# TOOL_WORD's verbs, plus those of the scene tools it does not cover (duplicate_object, ...).
+BUILDING_TOOL_WORD = re.compile(
+    rf"{check_dictionary.TOOL_WORD.pattern}|\b(?:duplicate|transform|parent|rename|select)_[a-z0-9_]+\b")
+
+
+def test_building_recipes_name_only_declared_tools_and_no_code():
+    """Every building recipe is carried out with real MCP tools: no execute_blender_code step,
+    each step names a tool, and every tool-like word in it is one mcp-front declares."""
+    declared = check_dictionary.declared_tools()
+    buildings = [entry for entry in load_all() if entry["kind"] == "building_type"]
+    assert len(buildings) >= MINIMUMS["building_type"]
+    for entry in buildings:
+        for index, step in enumerate(entry["recipe"]):
+            where = f"{entry['id']} recipe[{index}]: {step}"
+            assert "execute_blender_code" not in step, where
+            named = set(BUILDING_TOOL_WORD.findall(step))
+            assert named <= declared, (sorted(named - declared), where)
+            assert named & declared, where
