@@ -65,7 +65,7 @@ struct BriefSection {
                 let shown = (built.doubleValue.map(number) ?? Markdown.escape(built.stringValue ?? "?")) + unit
                 if measured.contains(shown) { continue }
                 measured.append(shown)
-                // Within half a centimetre (or a tenth of a degree): Blender stores floats.
+                // 0.005 of the unit (half a centimetre, 0.005°) of slack: Blender stores float32.
                 if let number = built.doubleValue, let bounds, bounds.count == 2,
                    number < bounds[0] - 0.005 || number > bounds[1] + 0.005 {
                     builtOutside.append(shown)

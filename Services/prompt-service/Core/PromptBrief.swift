@@ -10,7 +10,8 @@ import Foundation
 /// errors that name them.
 enum PromptBrief {
     static func make(_ entry: JSONValue, arguments given: [String: JSONValue], lang: String) throws(BusError) -> JSONValue {
-        let values = try PromptRenderer.resolve(entry, arguments: given, checkRanges: false)
+        var outside: Set<String> = []
+        let values = try PromptRenderer.resolve(entry, arguments: given, outside: { outside.insert($0) })
         var arguments: [JSONValue] = []
         for argument in entry["arguments"]?.arrayValue ?? [] {
             guard let name = argument["name"]?.stringValue, let value = values[name] else { continue }
@@ -20,10 +21,7 @@ enum PromptBrief {
                 "value": numeric ? Double(value).map(JSONValue.double) ?? .string(value) : .string(value),
             ]
             for key in ["unit", "range", "choices"] where argument[key] != nil && argument[key] != .null { item[key] = argument[key] }
-            if let number = item["value"]?.doubleValue, let bounds = argument["range"]?.arrayValue?.compactMap(\.doubleValue),
-               bounds.count == 2, !(bounds[0]...bounds[1]).contains(number) {
-                item["outside"] = true
-            }
+            if outside.contains(name) { item["outside"] = true }
             arguments.append(.object(item))
         }
         return ["entry": entry["id"] ?? .null, "kind": entry["kind"] ?? .null, "title": entry["title"] ?? .null,

@@ -16,9 +16,10 @@ enum PromptRenderer {
     }
 
     /// The values to use for each argument, checked; errors name the argument and the rule.
-    /// `checkRanges: false` keeps a value outside its range (a brief records what was asked).
+    /// With `outside`, a value outside its range is kept and its argument's name passed there
+    /// instead of refused (a brief records what was asked).
     static func resolve(_ entry: JSONValue, arguments given: [String: JSONValue],
-                        checkRanges: Bool = true) throws(BusError) -> [String: String] {
+                        outside: ((String) -> Void)? = nil) throws(BusError) -> [String: String] {
         let id = entry["id"]?.stringValue ?? "?"
         let declared = entry["arguments"]?.arrayValue ?? []
         let known = Set(declared.compactMap { $0["name"]?.stringValue })
@@ -46,10 +47,13 @@ enum PromptRenderer {
                 if argument["type"]?.stringValue == "integer", number.rounded() != number {
                     throw BusError(code: ErrorCode.badParams, message: "\(id): argument '\(name)' must be a whole number, got \(number)")
                 }
-                if checkRanges, let bounds = argument["range"]?.arrayValue?.compactMap(\.doubleValue), bounds.count == 2,
+                if let bounds = argument["range"]?.arrayValue?.compactMap(\.doubleValue), bounds.count == 2,
                    !(bounds[0]...bounds[1]).contains(number) {
-                    throw BusError(code: ErrorCode.badParams,
-                                   message: "\(id): argument '\(name)' = \(format(number))\(unit) is outside the allowed range \(format(bounds[0]))–\(format(bounds[1]))\(unit)")
+                    guard let outside else {
+                        throw BusError(code: ErrorCode.badParams,
+                                       message: "\(id): argument '\(name)' = \(format(number))\(unit) is outside the allowed range \(format(bounds[0]))–\(format(bounds[1]))\(unit)")
+                    }
+                    outside(name)
                 }
                 values[name] = format(number)
             case "enum":
