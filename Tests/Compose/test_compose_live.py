@@ -206,8 +206,21 @@ def test_up_spread_kill_rehome_down_up_resume(engine):
         return scene, session
 
     text, session = anyio.run(with_client, engine, rehomed)
-    broker = engine.run("podman", "logs", "--tail", "40", engine.containers("session-broker")[0]["Id"], check=False)
-    assert "Kept0" in text, f"{text}\n--- broker:\n{broker.stdout}{broker.stderr}"
+    if "Kept0" not in text:
+        logs = []
+        for container in engine.containers("session-broker") + engine.containers("blender-bridge"):
+            tail = engine.run("podman", "logs", "--tail", "60", container["Id"], check=False)
+            logs.append(f"--- {container.get('Names')}:\n{tail.stdout}{tail.stderr}")
+        mount = Path(engine.run("podman", "volume", "inspect", VOLUME, "--format", "{{.Mountpoint}}").stdout.strip())
+        folder = mount / "sessions" / sessions[0]["session_id"]
+        for name in ("events.log", "command.log"):
+            logs.append(f"--- {name}:\n" + ((folder / name).read_text() if (folder / name).exists() else "(none)"))
+        logs.append("--- checkpoints: " + ", ".join(sorted(p.name for p in folder.glob("checkpoints/*"))))
+        import sqlite3
+        with sqlite3.connect(mount / "broker" / "sessions.sqlite") as db:
+            rows = db.execute("SELECT seq, op, params FROM journal WHERE session = ?", (sessions[0]["session_id"],)).fetchall()
+        logs.append(f"--- journal: {rows}")
+        pytest.fail(f"the re-homed session lacks Kept0: {text}\n--- session: {session}\n" + "\n".join(logs))
     assert session["instance"] != instances[0], session
 
     # Down (the volume stays) and up again: the session comes back from its checkpoint.

@@ -181,6 +181,37 @@ import ZeroMQ
         try await harness.stop()
     }
 
+    /// The compose test's empty scene: log-writer's snapshot (an observer) was the first request
+    /// to meet a killed worker's dead connection. Its failed send dropped the bridge, and the
+    /// next round placed the session from a stale copy: moved it, and skipped the restore (an
+    /// observer never restores), so the client's next command found an empty scene.
+    @Test func anObserverMeetingADeadBridgeNeitherMovesTheSessionNorSkipsItsRestore() async throws {
+        let harness = try BrokerHarness(heartbeat: .seconds(10))
+        let (observed, forwarded) = try await DedicatedThread.run { () -> (Envelope?, Envelope?) in
+            let client = try harness.dealer(to: harness.configuration.clientsEndpoint)
+            let first = try harness.dealer(to: harness.configuration.workersEndpoint, id: "worker-a")
+            try harness.waitUntilRegistered(first, client: client, name: "a", instance: "a/i")
+            let other = try harness.dealer(to: harness.configuration.workersEndpoint, id: "worker-b")
+            try harness.waitUntilRegistered(other, client: client, name: "b", instance: "b/i", bridges: 2)
+            let id = try harness.call(Op.sessionCreate, [:], on: client)?.result?["session_id"]?.stringValue ?? ""
+            guard try harness.call(Op.sessionGet, ["session_id": .string(id)], on: client)?.result?["instance"] == "a/i" else {
+                Issue.record("the session was not placed on a/i")
+                return (nil, nil)
+            }
+            first.close()  // killed: no goodbye, no missed heartbeat yet
+            Thread.sleep(forTimeInterval: 0.3)
+            var look = Envelope.request(op: Op.sceneSnapshot, session: id, source: "log-writer")
+            look.meta = ["observe": true]
+            try harness.send(look, on: client)
+            let observed = try harness.next(on: client)
+            try harness.send(.request(op: Op.sceneInfo, session: id, source: "client-a"), on: client)
+            return (observed, try harness.next(on: other))
+        }
+        #expect(observed?.kind == .error && observed?.error?.code == ErrorCode.sessionNotLoaded, "\(String(describing: observed))")
+        #expect(forwarded?.op == Op.sessionRestore, "the client's command ran without the session's restore: \(String(describing: forwarded))")
+        try await harness.stop()
+    }
+
     @Test func aBridgeAnsweringForAnotherSessionIsRefused() async throws {
         let harness = try BrokerHarness()
         let answer = try await DedicatedThread.run { () -> Envelope? in

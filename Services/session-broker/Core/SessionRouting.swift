@@ -47,12 +47,17 @@ extension SessionBroker {
         }
         let observing = request.isObservation
         if !observing { try checkOwner(session, client: request.source) }
-        // Observers only look: they never move a session or wake it up.
-        if observing, session.state != .active || session.instance.map({ bridges.bridge(holding: $0) == nil }) ?? true {
-            throw BusError(code: ErrorCode.sessionNotLoaded,
-                           message: "session '\(id)' is \(session.state.rawValue) and not loaded on a live Blender; an observer cannot read it now")
-        }
         for _ in 0...bridges.bridges.count {
+            // Read again each round: a send that failed in the last one dropped its bridge and
+            // marked the session lost, and placing it from the stale copy would move it without
+            // knowing it was lost.
+            let session = try sessions.get(id)
+            // Observers only look: they never move a session or wake it up (a move skips the
+            // restore for them, and the session's next command would then find an empty scene).
+            if observing, session.state != .active || session.instance.map({ bridges.bridge(holding: $0) == nil }) ?? true {
+                throw BusError(code: ErrorCode.sessionNotLoaded,
+                               message: "session '\(id)' is \(session.state.rawValue) and not loaded on a live Blender; an observer cannot read it now")
+            }
             let (instance, bridge, placed) = try place(session, request: request, route: route)
             guard let instance, let bridge else { return }  // held until its instance re-registers
             if let placed, !observing, !isHomeSession(id) {
