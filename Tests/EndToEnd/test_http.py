@@ -42,11 +42,42 @@ async def test_initialize_list_tools_and_a_call_with_progress(front):
             assert text_of(result).strip().endswith("1")
             info = await client.call_tool("get_object_info", {"object_name": "Cube"})
             assert json.loads(text_of(info))["dimensions"] == [2.0, 2.0, 2.0]
-            with anyio.fail_after(10):  # progress travels on the GET stream; a safety net, not a timing check
-                while len(progress) < 2:
-                    await anyio.sleep(0.02)
+            # Progress travels on the call's own stream, ahead of its result: all of it is in by now.
             assert [(value, total) for value, total, _ in progress] == [(1, 2), (2, 2)]
             assert "sent to Blender" in progress[0][2] and "done" in progress[1][2]
+
+
+def sse_messages(body: str) -> list[dict]:
+    """The JSON-RPC messages of an SSE body, in order (priming and keep-alive events have none)."""
+    messages = []
+    for event in body.split("\n\n"):
+        data = "\n".join(line[5:].lstrip() for line in event.splitlines() if line.startswith("data:"))
+        if data:
+            messages.append(json.loads(data))
+    return messages
+
+
+async def test_progress_goes_on_the_calls_own_stream_before_its_result(front):
+    """Handshake era: a tool's progress notifications are written to the POST's SSE stream ahead
+    of the result (on the GET stream the last one could trail the result and be dropped)."""
+    headers = {**front.auth, "Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    async with httpx2.AsyncClient(headers=headers, timeout=60) as http:
+        init = await http.post(front.url + "/mcp", json={
+            "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
+        assert init.status_code == 200, init.text
+        session = {"Mcp-Session-Id": init.headers["mcp-session-id"], "MCP-Protocol-Version": "2025-06-18"}
+        await http.post(front.url + "/mcp", headers=session, json={"jsonrpc": "2.0", "method": "notifications/initialized"})
+        for token in ("tok-1", 7):
+            answer = await http.post(front.url + "/mcp", headers=session, json={
+                "jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+                    "name": "get_scene_info", "arguments": {}, "_meta": {"progressToken": token}}})
+            messages = sse_messages(answer.text)
+            kinds = [m.get("method") or ("result" if "result" in m else "error") for m in messages]
+            assert kinds == ["notifications/progress", "notifications/progress", "result"], messages
+            assert [m["params"]["progress"] for m in messages[:2]] == [1, 2]
+            assert {m["params"]["progressToken"] for m in messages[:2]} == {token}
+        await http.delete(front.url + "/mcp", headers=session)
 
 
 async def test_a_dropped_sse_stream_is_resumed_with_last_event_id(front):
@@ -219,3 +250,32 @@ def test_the_openapi_file_lists_every_api_route(front):
                  "/api/sessions/{id}/state", "/api/sessions/{id}/design", "/api/sessions/{id}/render",
                  "/api/sessions/{id}/tools/{tool}", "/api/events"]:
         assert path in spec["paths"], path
+
+
+async def test_mcp_sessions_and_event_streams_are_capped_with_the_setting_named(system):
+    front = HTTPFront(system, name="mcp-front-capped", env={"BMCP_HTTP_SESSIONS": "2", "BMCP_SSE_STREAMS": "1"})
+    headers = {**front.auth, "Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+    init = {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
+    try:
+        async with httpx2.AsyncClient(headers=headers, timeout=30) as http:
+            opened = []
+            for _ in range(2):
+                answer = await http.post(front.url + "/mcp", json=init)
+                assert answer.status_code == 200, answer.text
+                opened.append(answer.headers["mcp-session-id"])
+            third = await http.post(front.url + "/mcp", json=init)
+            assert third.status_code == 503 and "BMCP_HTTP_SESSIONS=2" in third.text, third.text
+            await http.delete(front.url + "/mcp", headers={"Mcp-Session-Id": opened[0], "MCP-Protocol-Version": "2025-06-18"})
+            assert (await http.post(front.url + "/mcp", json=init)).status_code == 200
+
+            # One event stream held open: the next request that would stream is refused whole.
+            async with http.stream("GET", front.url + "/api/events") as events:
+                assert events.status_code == 200
+                async for _ in events.aiter_bytes():
+                    break  # its first bytes: it is open
+                refused = await http.get(front.url + "/api/events")
+                assert refused.status_code == 503 and "BMCP_SSE_STREAMS=1" in refused.text, refused.text
+                assert refused.json()["error"]["data"]["setting"] == "BMCP_SSE_STREAMS"
+    finally:
+        assert front.stop() == 0, front.process.text()

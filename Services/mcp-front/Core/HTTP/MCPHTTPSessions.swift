@@ -5,14 +5,15 @@ import Logging
 import MCP
 import ServiceKit
 
-/// MCP over Streamable HTTP at `/mcp`: one SDK `StatefulHTTPServerTransport` and one MCP
+/// MCP over Streamable HTTP at `/mcp`: one SDK `StatefulHTTPServerTransport` (progress routed
+/// to its request's stream, ProgressRoutedTransport.swift) and one MCP
 /// server per MCP session (the `Mcp-Session-Id` the transport assigns at `initialize`), each
 /// with its own current Blender session. The transport does SSE, resumption with
 /// `Last-Event-ID` and DELETE; this actor only finds the session a request belongs to, and
 /// ends sessions a client abandoned.
 actor MCPHTTPSessions {
     private struct Entry {
-        let transport: StatefulHTTPServerTransport
+        let transport: ProgressRoutedTransport
         let server: Server
         let connection: ConnectionSession
         var lastUsed: ContinuousClock.Instant
@@ -21,12 +22,15 @@ actor MCPHTTPSessions {
     private let backend: MCPBackend
     private let logger: Logger
     private let idleLimit: Duration
+    /// BMCP_HTTP_SESSIONS: MCP sessions open at once.
+    private let maxSessions: Int
     private var entries: [String: Entry] = [:]
 
-    init(backend: MCPBackend, logger: Logger, idleLimit: Duration = .seconds(3600)) {
+    init(backend: MCPBackend, logger: Logger, idleLimit: Duration = .seconds(3600), maxSessions: Int = 256) {
         self.backend = backend
         self.logger = logger
         self.idleLimit = idleLimit
+        self.maxSessions = maxSessions
     }
 
     func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
@@ -50,12 +54,18 @@ actor MCPHTTPSessions {
         guard request.method.uppercased() == "POST", let body = request.body, Self.isInitialize(body) else {
             return .error(statusCode: 400, .invalidRequest("missing \(HTTPHeaderName.sessionID) header: only 'initialize' may come without one"))
         }
+        if entries.count >= maxSessions { await sweep() }
+        guard entries.count < maxSessions else {
+            logger.warning("MCP HTTP session refused: \(entries.count) open, the limit (BMCP_HTTP_SESSIONS)")
+            return .error(statusCode: 503, .internalError(
+                "mcp-front has \(entries.count) MCP sessions open, its limit (BMCP_HTTP_SESSIONS=\(maxSessions)); end one (DELETE /mcp) or wait until an idle one times out"))
+        }
         // Origin is checked for every route by AccessMiddleware, with this server's own rules.
-        let transport = StatefulHTTPServerTransport(
+        let transport = ProgressRoutedTransport(StatefulHTTPServerTransport(
             validationPipeline: StandardValidationPipeline(validators: [
                 AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
             ]),
-            retryInterval: 1000, logger: logger)
+            retryInterval: 1000, logger: logger), logger: logger)
         let connection = ConnectionSession(client: "mcp-front/http-\(instanceTag())", preset: nil)
         let server = await backend.makeServer(connection: connection)
         do {
