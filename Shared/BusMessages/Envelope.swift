@@ -100,4 +100,8 @@ public enum ErrorCode {
     public static let unknownInstance = "unknown_instance"
     public static let noGUIBlender = "no_gui_blender"
     public static let registryFailed = "registry_failed"
+    /// A message over a size limit (BMCP_MAX_MESSAGE_BYTES, or a list's page): named in the message.
+    public static let tooLarge = "too_large"
+    /// A bounded resource is full (HTTP MCP sessions, SSE streams): the message names its setting.
+    public static let overCapacity = "over_capacity"
 }

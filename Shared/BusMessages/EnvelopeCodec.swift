@@ -10,7 +10,7 @@ public enum EnvelopeDecodingError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .tooLarge(let bytes, let limit):
-            "message of \(bytes) bytes exceeds the limit of \(limit) bytes"
+            "message of \(bytes) bytes exceeds the limit of \(limit) bytes (\(MessageLimit.environment) sets it)"
         case .notJSON(let detail):
             "message is not valid JSON: \(detail)"
         case .invalidField(let path, let problem):
@@ -28,8 +28,8 @@ public enum EnvelopeDecodingError: Error, CustomStringConvertible, Equatable {
 /// on every hop of every request, and Foundation's Codable path cost most of a hop's CPU.
 public struct EnvelopeCodec: Sendable {
     /// Default ceiling for one message: big enough for a base64 render, small enough that a
-    /// runaway peer cannot exhaust memory.
-    public static let defaultLimit = 32 * 1024 * 1024
+    /// runaway peer cannot exhaust memory. `MessageLimit.busBytes`: BMCP_MAX_MESSAGE_BYTES plus room for the envelope.
+    public static let defaultLimit = MessageLimit.busBytes
 
     public let limit: Int
 

@@ -26,6 +26,7 @@ public enum ServiceRunner {
         // Whatever a service (or a Blender `bmcp up` starts) creates is this user's alone:
         // folders 0700, files 0600, unless a caller asks for more on purpose.
         umask(0o077)
+        try Settings.checkLimits()
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -37,9 +37,9 @@ def small_disk(system):
         if os.environ.get("CI"):
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
-    disk, view = system.root / "logfs", system.root / "logdata"
-    disk.mkdir()
-    view.mkdir()
+    # A pair of folders each time: a module's tests each get a fresh disk.
+    disk = Path(tempfile.mkdtemp(prefix="logfs-", dir=system.root))
+    view = Path(tempfile.mkdtemp(prefix="logdata-", dir=system.root))
     mount("-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk))
     mount("--bind", str(disk), str(view))
     yield disk, view
@@ -194,4 +194,67 @@ def test_a_command_lost_with_its_bridge_is_logged(system):
                     "the lost command in command.log")
     assert line["status"] == "error" and line["error"]["code"] == "bridge_lost" and line["op"] == "code.execute"
     system.start_bridge()
+    client.close()
+
+
+def open_files_under(pid: int, folder: Path) -> list[str]:
+    """The files process `pid` holds open under `folder` (its /proc fd links)."""
+    held = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith(str(folder)):
+            held.append(target)
+    return held
+
+
+def test_open_files_and_the_backlog_are_bounded_and_lose_nothing(system, small_disk):
+    """BMCP_LOG_OPEN_FILES caps the descriptors (a thousand sessions used to cost a thousand);
+    BMCP_LOG_BACKLOG_BYTES caps what is held in memory while the disk refuses writes: the rest
+    is fetched again from the broker's history once it takes them, so every line still arrives."""
+    disk, view = small_disk
+    queries = f"ipc://{system.root}/logs-bounds.sock"
+    logs = BusClient(queries, "bounds-check")
+    client = BusClient(system.env["BMCP_BROKER_CLIENTS"], "bounds-client")
+    env = {"BMCP_DATA": str(view), "BMCP_LOGS": queries, "BMCP_LOG_OPEN_FILES": "4", "BMCP_LOG_BACKLOG_BYTES": "4096"}
+    writer = start_log_writer(system, "log-writer-faults-bounds", **env)
+    sessions = [client.call("session.create", params={"name": f"bounded {n}", "session_id": f"s-bound-{n}"})["session_id"]
+                for n in range(12)]
+    for n, session in enumerate(sessions):
+        client.call("code.execute", session, {"code": f"print('session {n}')"})
+    for session in sessions:
+        wait_for(lambda: len(lines(view / "sessions" / session / "command.log")) == 1, 10, f"{session}'s line")
+    held = open_files_under(writer.popen.pid, view)
+    assert len(held) <= 4, held
+    assert logs.call("health")["open_files"] <= 4
+
+    # A closed session's files are closed at once.
+    client.call("session.close", params={"session_id": sessions[-1]})
+    wait_for(lambda: not [f for f in open_files_under(writer.popen.pid, view) if sessions[-1] in f], 10, "its files closed")
+
+    # Read-only (remounted under a log-writer started again: a remount waits for open files):
+    # far more than 4 KiB of events come while nothing can be written.
+    log = view / "sessions" / sessions[0] / "command.log"
+    writer.stop()
+    mount("-o", "remount,bind,ro", str(view))
+    try:
+        writer = start_log_writer(system, "log-writer-faults-bounds-2", **env)
+        for n in range(20):
+            client.call("code.execute", sessions[0], {"code": f"print('held {n}')  # " + "x" * 400})
+        health = health_is(logs, "degraded")
+        wait_for(lambda: "BMCP_LOG_BACKLOG_BYTES" in (logs.call("health")["reason"] or ""), 10, "the cap said in health")
+        health = logs.call("health")
+        assert health["backlog_bytes"] <= 4096, health
+        assert "fetched again from the broker's history" in health["reason"], health
+        assert "BMCP_LOG_BACKLOG_BYTES" in writer.text()
+    finally:
+        mount("-o", "remount,bind,rw", str(view))
+    wait_for(lambda: len(lines(log)) >= 21, 20, "every held and refetched line")
+    time.sleep(0.5)
+    codes = [(log.parent / line["params"]["code"]["file"]).read_text() for line in lines(log)]
+    assert codes == ["print('session 0')"] + [f"print('held {n}')  # " + "x" * 400 for n in range(20)]
+    health_is(logs, "ok", timeout=10)
+    logs.close()
     client.close()

@@ -46,8 +46,12 @@ final class AddonConnection {
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
     func send(_ object: JSONValue) {
+        send(frame: AddonFraming.encode(object))
+    }
+
+    /// A frame already encoded (`AddonFraming.encode`), e.g. one whose size was checked.
+    func send(frame: Data) {
         guard isOpen else { return }
-        let frame = AddonFraming.encode(object)
         outgoing.append(frame)
         flush()
     }

@@ -4,7 +4,8 @@ import Foundation
 /// The addon wire of DESIGN.md: each frame is a 4-byte big-endian length and that many bytes
 /// of UTF-8 JSON holding one object.
 public enum AddonFraming {
-    public static let defaultMaxFrame = 16 * 1024 * 1024
+    /// BMCP_MAX_MESSAGE_BYTES (`MessageLimit`), the limit the addon applies too.
+    public static let defaultMaxFrame = MessageLimit.bytes
 
     public static func encode(_ object: JSONValue) -> Data {
         let body = JSONWriter().bytes(object)
@@ -21,7 +22,7 @@ public enum FrameError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .tooLarge(let bytes, let limit): "addon frame of \(bytes) bytes exceeds the limit of \(limit) bytes"
+        case .tooLarge(let bytes, let limit): "addon frame of \(bytes) bytes exceeds the limit of \(limit) bytes (\(MessageLimit.environment))"
         case .notJSON(let detail): "addon frame is not a JSON object: \(detail)"
         }
     }

@@ -77,14 +77,23 @@ final class AddonLink {
     func send(_ request: Envelope) {
         nextID += 1
         let id = String(nextID)
-        pending[id] = request
         var frame: [String: JSONValue] = ["type": "request", "id": .string(id), "op": .string(request.op ?? ""),
                                           "params": request.params ?? [:]]
         // The broker's session context tells the addon which session's scene to work in.
         if let context = request.meta?["session_context"] { frame["session"] = context }
         // The MCP tool behind the op names the GUI's undo step ("MCP: create_object").
         if let tool = request.meta?["tool"] { frame["tool"] = tool }
-        connection?.send(.object(frame))
+        let encoded = AddonFraming.encode(.object(frame))
+        // Refused here, not by the addon: a frame over its limit would cost the whole link.
+        guard encoded.count - 4 <= maxFrame else {
+            onAnswer(request, ["type": "error", "error": [
+                "code": .string(ErrorCode.tooLarge),
+                "message": .string("the request for \(request.op ?? "the command") is \(encoded.count - 4) bytes, over the limit of \(maxFrame) bytes (\(MessageLimit.environment)); nothing was sent to Blender"),
+                "retryable": false]])
+            return
+        }
+        pending[id] = request
+        connection?.send(frame: encoded)
     }
 
     /// Pings; a Blender silent for `liveness` while nothing runs on it is taken for gone (the

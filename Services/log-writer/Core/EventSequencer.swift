@@ -51,6 +51,14 @@ struct EventSequencer {
         return ((written + 1)...(oldest - 1), outcome.ready)
     }
 
+    /// Forgets that events of `source` from `seq` on were taken: they were not written and
+    /// will come again (a backlog over its cap, `EventBacklog`).
+    mutating func rewind(source: String, before seq: UInt64) {
+        guard seq >= 1 else { return }
+        last[source] = min(last[source] ?? 0, seq - 1)
+        early[source] = nil  // all of it comes again
+    }
+
     var hasGaps: Bool { early.values.contains { !$0.isEmpty } }
 
     private mutating func drainEarly(_ source: String, into outcome: inout Outcome) {

@@ -12,10 +12,16 @@ public struct LogWriterConfiguration: Sendable {
     public var dataDirectory: String
     /// design.md's language: auto, en or ja (`DesignLanguage.choose`).
     public var designLanguage: String
+    /// BMCP_LOG_OPEN_FILES and BMCP_LOG_BACKLOG_BYTES (Limits.swift).
+    public var openFiles: Int
+    public var backlogBytes: Int
 
     public init(eventsOutEndpoint: String, eventsInEndpoint: String, brokerEndpoint: String,
-                queryEndpoint: String, dataDirectory: String, designLanguage: String = "auto") {
+                queryEndpoint: String, dataDirectory: String, designLanguage: String = "auto",
+                openFiles: Int = 256, backlogBytes: Int = 64 * 1024 * 1024) {
         self.designLanguage = designLanguage
+        self.openFiles = openFiles
+        self.backlogBytes = backlogBytes
         self.eventsOutEndpoint = eventsOutEndpoint
         self.eventsInEndpoint = eventsInEndpoint
         self.brokerEndpoint = brokerEndpoint
@@ -38,7 +44,6 @@ public struct LogWriterConfiguration: Sendable {
 /// Loop-confined.
 public final class LogWriter {
     static let brokerPrefix = "session-broker/"
-    static let backlogLimit = 200_000
 
     private let loop: SocketLoop
     private let logger: Logger
@@ -51,7 +56,7 @@ public final class LogWriter {
     private var sequencer: EventSequencer
     private var replaying: Set<String> = []
     /// Events that could not be written (disk full, read-only), in order, retried every second.
-    private var backlog: [Envelope] = []
+    private var backlog: EventBacklog
     private var writeError: String?
     private var written: UInt64 = 0
     /// state.json and design.md follow a burst of changes: once it pauses, and at least every
@@ -66,7 +71,8 @@ public final class LogWriter {
     public init(loop: SocketLoop, configuration: LogWriterConfiguration) throws {
         self.loop = loop
         logger = loop.logger
-        files = SessionFiles(dataDirectory: configuration.dataDirectory)
+        files = SessionFiles(dataDirectory: configuration.dataDirectory, openFiles: configuration.openFiles)
+        backlog = EventBacklog(capacity: configuration.backlogBytes)
         designLanguage = configuration.designLanguage
         sequencer = EventSequencer(last: files.recoverLastSequences())
         broker = try RequestLink(loop: loop, endpoint: configuration.brokerEndpoint)
@@ -97,6 +103,8 @@ public final class LogWriter {
         while let frames = try events.receive(dontWait: true) {
             guard let payload = frames.last, let event = try? codec.decode(payload),
                   let source = event.source, source.hasPrefix(Self.brokerPrefix) else { continue }
+            // Over the backlog's cap: this publisher's events come again from its history.
+            if backlog.isShedding(source) { continue }
             if event.op == EventName.busHead {
                 if let after = sequencer.missing(source: source, head: event.seq ?? 0) { requestReplay(source, after: after) }
                 continue
@@ -124,7 +132,7 @@ public final class LogWriter {
     }
 
     private func requestReplay(_ source: String, after: UInt64) {
-        guard replaying.insert(source).inserted else { return }
+        guard !backlog.isShedding(source), replaying.insert(source).inserted else { return }
         let request = Envelope.request(op: Op.eventsReplay, params: [
             "source": .string(source), "after_seq": .int(Int64(after)), "limit": 1000], source: "log-writer")
         broker.send(request, timeout: .seconds(5)) { [unowned self] outcome in
@@ -178,9 +186,8 @@ public final class LogWriter {
 
     private func write(_ ready: [Envelope]) {
         guard !ready.isEmpty else { return }
-        if !backlog.isEmpty {
-            backlog.append(contentsOf: ready)
-            if backlog.count > Self.backlogLimit { logger.critical("log backlog over \(Self.backlogLimit) events; data directory still not writable") }
+        if !backlog.events.isEmpty {
+            hold(ready[...])
             return
         }
         for (index, event) in ready.enumerated() {
@@ -202,7 +209,7 @@ public final class LogWriter {
                     logger.error("cannot write session files (\(error)); keeping events until the data directory is writable")
                 }
                 writeError = "\(error)"
-                backlog.append(contentsOf: ready[index...])
+                hold(ready[index...])
                 return
             }
         }
@@ -217,14 +224,28 @@ public final class LogWriter {
             }
             return
         }
-        let pending = backlog
-        backlog.removeAll()
-        write(pending)
+        write(backlog.takeEvents())
+        guard backlog.events.isEmpty else { return }
+        // Written: what was left to the broker's history is fetched now.
+        for (source, seq) in backlog.takeRefetch() {
+            logger.notice("fetching the events of \(source) from seq \(seq) again, held back while the data directory could not be written")
+            requestReplay(source, after: sequencer.last[source] ?? seq - 1)
+        }
+    }
+
+    private func hold(_ events: ArraySlice<Envelope>) {
+        for event in events {
+            guard let start = backlog.hold(event) else { continue }
+            sequencer.rewind(source: start.source, before: start.seq)
+            logger.critical("log backlog over BMCP_LOG_BACKLOG_BYTES (\(backlog.capacity) bytes) while the data directory cannot be written; events of \(start.source) from seq \(start.seq) will be fetched again from the broker's history")
+        }
     }
 
     private func afterWrite(_ event: Envelope, changed: [String]) {
         guard let session = event.session else { return }
         for file in changed { announce(session, file) }
+        // Its log files need no descriptor until it is resumed (OpenFiles.swift).
+        if event.op == EventName.sessionClosed { files.closeFiles(of: session) }
         let op = event.params?["op"]?.stringValue ?? ""
         if event.op == EventName.commandCompleted, !Op.readOnly.contains(op), !op.hasPrefix("render.") {
             scheduleSnapshot(session)
@@ -337,8 +358,11 @@ public final class LogWriter {
 
     private func answerQueries() {
         queries.handle(Op.health) { [unowned self] _ in
-            ["status": writeError == nil ? "ok" : "degraded", "events_written": .int(Int64(written)),
-             "backlog": .int(Int64(backlog.count)), "write_error": writeError.map(JSONValue.string) ?? .null,
+            ["status": writeError == nil && backlog.isEmpty ? "ok" : "degraded", "events_written": .int(Int64(written)),
+             "backlog": .int(Int64(backlog.events.count)), "backlog_bytes": .int(Int64(backlog.bytes)),
+             "reason": writeError.map { .string("cannot write session files (\($0)); \(backlog.summary)") } ?? .null,
+             "open_files": .int(Int64(files.openFileCount)),
+             "write_error": writeError.map(JSONValue.string) ?? .null,
              "data": .string(files.root.path)]
         }
         queries.handle(Op.logsRead) { [unowned self] request throws(BusError) in

@@ -17,6 +17,10 @@ public struct LogWriterCommand: AsyncParsableCommand {
     var queries: String?
     @Option(name: .customLong(Settings.designLanguage.flag), help: Settings.designLanguage.help)
     var designLanguage: String?
+    @Option(name: .customLong(Settings.logOpenFiles.flag), help: Settings.logOpenFiles.help)
+    var openFiles: String?
+    @Option(name: .customLong(Settings.logBacklogBytes.flag), help: Settings.logBacklogBytes.help)
+    var backlogBytes: String?
 
     public init() {}
 
@@ -26,7 +30,9 @@ public struct LogWriterCommand: AsyncParsableCommand {
         let configuration = LogWriterConfiguration(
             eventsOutEndpoint: events.output, eventsInEndpoint: events.input, brokerEndpoint: broker.clients,
             queryEndpoint: Settings.logs.resolve(queries), dataDirectory: data.directory,
-            designLanguage: Settings.designLanguage.resolve(designLanguage))
+            designLanguage: Settings.designLanguage.resolve(designLanguage),
+            openFiles: try Settings.logOpenFiles.count(openFiles, in: 1...100_000),
+            backlogBytes: try Settings.logBacklogBytes.count(backlogBytes, in: 1024...Int(Int32.max)))
         guard ["auto", "en", "ja"].contains(configuration.designLanguage) else {
             throw ValidationError("--design-language / BMCP_DESIGN_LANGUAGE must be auto, en or ja, got '\(configuration.designLanguage)'")
         }

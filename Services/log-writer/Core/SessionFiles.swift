@@ -10,7 +10,8 @@ final class SessionFiles {
     static let readable: Set<String> = ["command.log", "blender.log", "events.log", "state.json", "design.md", "plan.svg", "elevation.svg"]
 
     let root: URL
-    private var handles: [String: Int32] = [:]  // open file descriptors, keyed by "<session>/<file>"
+    /// Open log files (command.log, blender.log, events.log), at most BMCP_LOG_OPEN_FILES.
+    private let handles: OpenFiles
     private let writer = JSONWriter(sortedKeys: true)
     /// The event whose files were partly written when a write failed, and the parts done, so
     /// its retry writes each file once.
@@ -22,13 +23,18 @@ final class SessionFiles {
 
     /// Never fails: a data directory that cannot be written yet is reported by `writableError()`
     /// and written to once it can be; reads go on meanwhile.
-    init(dataDirectory: String) {
+    init(dataDirectory: String, openFiles: Int = 256) {
         root = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("sessions", isDirectory: true)
+        handles = OpenFiles(capacity: openFiles)
         try? makeFolder(root)
     }
 
-    deinit {
-        for descriptor in handles.values { close(descriptor) }
+    /// How many log files are open now (health reports it).
+    var openFileCount: Int { handles.count }
+
+    /// A closed session's files are closed too; they open again if it is resumed.
+    func closeFiles(of session: String) {
+        handles.closeSession(session)
     }
 
     /// Why the data directory cannot be written now, or nil when it can.
@@ -139,7 +145,7 @@ final class SessionFiles {
     private func append(_ session: String, _ name: String, _ data: Data) throws {
         let key = "\(session)/\(name)"
         let descriptor: Int32
-        if let existing = handles[key] {
+        if let existing = handles.descriptor(key) {
             descriptor = existing
         } else {
             let folder = try folder(session)
@@ -159,7 +165,7 @@ final class SessionFiles {
                 close(descriptor)
                 throw FileError(path: path, code: code)
             }
-            handles[key] = descriptor
+            handles.insert(descriptor, for: key)
         }
         let start = lseek(descriptor, 0, SEEK_END)
         do {
@@ -167,8 +173,7 @@ final class SessionFiles {
         } catch {
             if start >= 0 { _ = ftruncate(descriptor, start) }
             // Reopen next time: the file may have been replaced, or the disk freed.
-            close(descriptor)
-            handles[key] = nil
+            handles.close(key)
             throw error
         }
     }

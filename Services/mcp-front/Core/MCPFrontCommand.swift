@@ -82,10 +82,14 @@ public struct MCPFrontCommand: AsyncParsableCommand {
             Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         do {
-            return try HTTPFront.Settings(address: address, token: try httpToken(),
-                                          allowedOrigins: list(Settings.allowedOrigins.resolve(allowedOrigins)),
-                                          allowedHosts: list(Settings.allowedHosts.resolve(allowedHosts)), maxBody: limit,
-                                          trustedNetwork: trusted == "1")
+            var settings = try HTTPFront.Settings(address: address, token: try httpToken(),
+                                                  allowedOrigins: list(Settings.allowedOrigins.resolve(allowedOrigins)),
+                                                  allowedHosts: list(Settings.allowedHosts.resolve(allowedHosts)), maxBody: limit,
+                                                  trustedNetwork: trusted == "1")
+            settings.maxSessions = try Settings.httpSessions.count(nil, in: 1...100_000)
+            settings.maxStreams = try Settings.sseStreams.count(nil, in: 1...100_000)
+            _ = try Settings.listPage.count(nil, in: 1...10_000)  // read by SessionResources
+            return settings
         } catch let error as HTTPFront.SettingsError {
             throw ValidationError(error.description)
         }

@@ -16,7 +16,8 @@ actor SessionResources {
         ("plan.svg", "image/svg+xml", "the plan of every storey, drawn from the same facts as design.md"),
         ("elevation.svg", "image/svg+xml", "the south elevation, drawn from the same facts as design.md"),
     ]
-    static let pageSize = 200
+    /// Resources per page of resources/list: BMCP_LIST_PAGE (checked at start by mcp-front).
+    static let pageSize = (try? Settings.listPage.count(nil, in: 1...10_000)) ?? 100
 
     private let logs: RequestClient
     private let timeout: Duration
@@ -43,8 +44,15 @@ actor SessionResources {
         let answer = try await logs.send(.request(op: Op.logsSessions, source: "mcp-front"), timeout: timeout)
         guard answer.kind == .reply else { throw MCPError.internalError(answer.error?.message ?? "log-writer failed") }
         let sessions = answer.result?["sessions"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        let start = cursor.flatMap(Int.init) ?? 0
-        let page = sessions.dropFirst(start).prefix(Self.pageSize / Self.files.count)
+        var start = 0
+        if let cursor {
+            guard let offset = Int(cursor), offset >= 0 else {
+                throw MCPError.invalidParams("resources/list: cursor '\(cursor.prefix(40))' is not one this server gave; start again without one")
+            }
+            start = offset
+        }
+        // Whole sessions per page (all of a session's files together), at least one.
+        let page = sessions.dropFirst(start).prefix(max(1, Self.pageSize / Self.files.count))
         let resources = page.flatMap { session in
             Self.files.map { file in
                 Resource(name: "\(session)/\(file.name)", uri: "session://\(session)/\(file.name)",

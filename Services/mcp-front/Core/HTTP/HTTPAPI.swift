@@ -50,7 +50,8 @@ struct HTTPAPI: Sendable {
             try await runTool(context.parameters.get("tool") ?? "", session: try id(context), request)
         }
         api.get("events") { request, _ in
-            EventStream(bus: backend.bus, streams: streams, session: request.uri.queryParameters.get("session").map { String($0) }).response()
+            if let full = streams.refusal() { return full }
+            return EventStream(bus: backend.bus, streams: streams, session: request.uri.queryParameters.get("session").map { String($0) }).response()
         }
     }
 

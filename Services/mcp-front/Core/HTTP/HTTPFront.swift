@@ -18,6 +18,9 @@ public struct HTTPFront: Sendable {
         /// Host names accepted besides loopback names and the bound address.
         public var allowedHosts: Set<String>
         public var maxBody: Int
+        /// BMCP_HTTP_SESSIONS and BMCP_SSE_STREAMS (Limits.swift).
+        public var maxSessions = 256
+        public var maxStreams = 512
 
         /// `host:port`, `[v6]:port` or `:port` (all interfaces are never implied: `:port` is loopback).
         public init(address: String, token: String?, allowedOrigins: Set<String>, allowedHosts: Set<String> = [],
@@ -58,8 +61,8 @@ public struct HTTPFront: Sendable {
     let logger: Logger
 
     func run() async throws {
-        let sessions = MCPHTTPSessions(backend: backend, logger: logger)
-        let streams = SSEStreams()
+        let sessions = MCPHTTPSessions(backend: backend, logger: logger, maxSessions: settings.maxSessions)
+        let streams = SSEStreams(limit: settings.maxStreams)
         let router = Router()
         let maxBody = settings.maxBody
         router.add(middleware: AccessMiddleware(
@@ -69,6 +72,8 @@ public struct HTTPFront: Sendable {
         let modern = ModernHTTPExchange(requests: ModernRequests(backend: backend), streams: streams, token: settings.token)
         for method in [HTTPRequest.Method.post, .get, .delete] {
             router.on("mcp", method: method) { request, _ in
+                // Every GET and POST here may answer with a stream: refused whole, before any work.
+                if method != .delete, let full = streams.refusal() { return full }
                 let body = method == .post ? Data(buffer: try await request.body.collect(upTo: maxBody)) : nil
                 // 2026-07-28 requests carry their version in the body and no MCP session:
                 // ours to answer. Handshake-era traffic goes to the SDK's session transport.

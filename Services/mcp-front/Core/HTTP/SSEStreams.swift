@@ -10,12 +10,28 @@ final class SSEStreams: @unchecked Sendable {
     private var open: [UUID: AsyncStream<Data>.Continuation] = [:]
     private var finished = false
     let keepAlive: Duration
+    /// BMCP_SSE_STREAMS: streams written at once.
+    let limit: Int
 
-    init(keepAlive: Duration = .seconds(15)) {
+    init(keepAlive: Duration = .seconds(15), limit: Int = 512) {
         self.keepAlive = keepAlive
+        self.limit = limit
     }
 
     var count: Int { lock.withLock { open.count } }
+
+    /// A 503 naming the setting when `limit` streams are open, else nil. Checked before a
+    /// request is taken on, so nothing runs whose answer could not be written.
+    func refusal() -> Response? {
+        let open = count
+        guard open >= limit else { return nil }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.retryAfter] = "5"
+        let message = "mcp-front is writing \(open) event streams, its limit (BMCP_SSE_STREAMS=\(limit)); try again when one has ended"
+        let body = #"{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"\#(message)","data":{"code":"over_capacity","setting":"BMCP_SSE_STREAMS"}}}"#
+        return Response(status: .serviceUnavailable, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
 
     /// A response body writing `first`, then `chunks` (already SSE-formatted) as they come.
     func body(first: Data? = nil, _ chunks: AsyncThrowingStream<Data, Error>) -> ResponseBody {

@@ -1,0 +1,44 @@
+import ArgumentParser
+import BusMessages
+import Foundation
+
+/// The bounds of the system, each a setting with a default, so every error that hits one
+/// can name what to change.
+extension Settings {
+    public static let maxMessageBytes = Setting(
+        flag: "max-message-bytes", environment: MessageLimit.environment, defaultValue: String(MessageLimit.defaultBytes),
+        summary: "largest message in bytes, the same for the bus, the bridge's addon link and the addon (a bus envelope gets 64 KiB more for its own fields); a larger request is refused with too_large before it is sent, a larger reply becomes a too_large error")
+    public static let logOpenFiles = Setting(
+        flag: "log-open-files", environment: "BMCP_LOG_OPEN_FILES", defaultValue: "256",
+        summary: "log files log-writer keeps open at once; the least recently written is closed first (a session's are closed when it closes)")
+    public static let logBacklogBytes = Setting(
+        flag: "log-backlog-bytes", environment: "BMCP_LOG_BACKLOG_BYTES", defaultValue: "67108864",
+        summary: "bytes of events log-writer holds in memory while the data directory cannot be written; beyond them it holds only which events to fetch again from the broker's history")
+    public static let httpSessions = Setting(
+        flag: "http-sessions", environment: "BMCP_HTTP_SESSIONS", defaultValue: "256",
+        summary: "open MCP sessions over HTTP (handshake era); one more is refused with 503 until one ends or idles out")
+    public static let sseStreams = Setting(
+        flag: "sse-streams", environment: "BMCP_SSE_STREAMS", defaultValue: "512",
+        summary: "Server-Sent Events streams mcp-front writes at once (MCP streams and /api/events); one more is refused with 503")
+    public static let listPage = Setting(
+        flag: "list-page", environment: "BMCP_LIST_PAGE", defaultValue: "100",
+        summary: "items per page of every list mcp-front answers with a cursor (resources/list, the sessions list)")
+
+    /// Refuses to start on a limit the processes would otherwise each read their own way.
+    public static func checkLimits(environment env: [String: String] = ProcessInfo.processInfo.environment) throws {
+        if let raw = maxMessageBytes.explicit(nil, environment: env), MessageLimit.parse(raw) == nil {
+            throw ValidationError("\(MessageLimit.environment) must be a whole number of bytes from 1024 to 1073741824, got '\(raw)'")
+        }
+    }
+}
+
+extension Setting {
+    /// The value as a whole number in `range`; the error names the flag and the variable.
+    public func count(_ flagValue: String?, in range: ClosedRange<Int> = 1...Int(Int32.max)) throws -> Int {
+        let raw = resolve(flagValue)
+        guard let value = Int(raw.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw ValidationError("--\(flag) (\(environment)) must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
+        }
+        return value
+    }
+}
