@@ -8,8 +8,9 @@
 //     sorted encoding is a fixed point;
 //  4. leading whitespace shifts a failure's offset by exactly its length and changes nothing
 //     else; trailing whitespace changes nothing;
-//  5. the depth limit is exact: a value of depth d wrapped in maxDepth - d arrays parses, one
-//     more array is refused with the nesting error.
+//  5. the depth limit is exact: a document nested d levels deep wrapped in maxDepth - d arrays
+//     parses, one more array is refused with the nesting error. (d is the document's nesting,
+//     not the value's: with a duplicate key the deeper member may be the one overwritten.)
 import BusMessages
 import Foundation
 
@@ -19,6 +20,24 @@ func depth(_ value: JSONValue) -> Int {
     case .object(let members): 1 + (members.values.map(depth).max() ?? 0)
     default: 0
     }
+}
+
+/// How deeply the text nests, for a document that parsed (so its strings are well formed).
+func nesting(_ bytes: [UInt8]) -> Int {
+    var level = 0, deepest = 0, inString = false, escaped = false
+    for byte in bytes {
+        if inString {
+            if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+            continue
+        }
+        switch byte {
+        case 0x22: inString = true
+        case 0x5B, 0x7B: level += 1; deepest = max(deepest, level)
+        case 0x5D, 0x7D: level -= 1
+        default: break
+        }
+    }
+    return deepest
 }
 
 enum Outcome: Equatable {
@@ -60,8 +79,9 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         require(!failure.problem.isEmpty, "failure without a problem")
     case .value(let value):
         // 3. limits and round trip
-        let d = depth(value)
-        require(d <= JSONParser.maxDepth, "parsed a value \(d) levels deep")
+        let d = nesting(input)
+        require(d <= JSONParser.maxDepth, "parsed a document nested \(d) levels deep")
+        require(depth(value) <= d, "the value is deeper than the text")
         for writer in [JSONWriter(), JSONWriter(sortedKeys: true)] {
             let encoded = writer.bytes(value)
             require(String(validating: encoded, as: UTF8.self) != nil, "JSONWriter wrote invalid UTF-8")
