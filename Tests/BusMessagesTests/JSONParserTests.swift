@@ -50,6 +50,21 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { _ = try parse(deep) }
     }
 
+    /// From the JSON fuzz target (Tests/Fuzz): a duplicate key keeps the last member, and the
+    /// member it replaced still counts toward the depth limit, which is the text's nesting.
+    @Test func duplicateKeysKeepTheLastMemberAndTheDepthLimitCountsTheText() throws {
+        #expect(try parse(#"{"a": [[1]], "a": 0}"#) == ["a": 0])
+        func nested(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
+        let limit = JSONParser.maxDepth
+        #expect(try parse("{\"a\": \(nested(limit - 1)), \"a\": 0}") == ["a": 0])
+        do {
+            _ = try parse("{\"a\": \(nested(limit)), \"a\": 0}")
+            Issue.record("parsed \(limit + 1) levels")
+        } catch {
+            #expect((error as? JSONParser.Failure)?.problem == "nesting deeper than \(limit) levels")
+        }
+    }
+
     @Test func writerOutputParsesBackToTheSameValue() throws {
         let value: JSONValue = ["text": "quote \" backslash \\ newline \n tab \t bell \u{7} 木", "n": [1, 2.5, -3e-7, nil, true],
                                 "nested": ["deep": [["x": 1]]]]

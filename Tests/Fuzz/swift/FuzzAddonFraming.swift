@@ -1,6 +1,7 @@
 // libFuzzer target for FrameDecoder (Services/blender-bridge/Core/AddonFraming.swift), the
 // 4-byte big-endian length-prefixed JSON framing of the Blender addon's TCP link.
-// Input: byte 0 picks maxFrame (8, 64, 1024 or the default 16 MiB); the rest is the stream.
+// Input: byte 0 picks maxFrame (8, 64, 1024 or AddonFraming.defaultMaxFrame, 16 MiB unless
+// BMCP_MAX_MESSAGE_BYTES says otherwise); the rest is the stream.
 // Properties checked on every input, beyond "does not crash":
 //  1. the stream fed whole gives exactly the frames and errors an independent model of the
 //     wire format predicts: each header's length over maxFrame is .tooLarge (fatal, and
