@@ -22,6 +22,12 @@ for arg in "$@"; do
     esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(json-parser envelope-codec addon-framing)
+for target in "${targets[@]}"; do
+    case "$target" in
+        json-parser|envelope-codec|addon-framing) ;;
+        *) echo "fuzz.sh: unknown target '$target' (json-parser, envelope-codec, addon-framing)" >&2; exit 2 ;;
+    esac
+done
 
 out=.build-fuzz
 src=Tests/Fuzz/swift
@@ -47,7 +53,7 @@ EOF
 if ! compile -sanitize=fuzzer,address -parse-as-library "$out/probe.swift" -o "$out/probe" > "$out/probe.log" 2>&1 \
     || ! "$out/probe" -runs=1 >> "$out/probe.log" 2>&1; then
     quiet < "$out/probe.log" | tail -20 >&2
-    echo "fuzz.sh: $("$swiftc" --version 2>&1 | head -1) cannot build libFuzzer targets" \
+    echo "fuzz.sh: $swiftc ($("$swiftc" --version 2>&1 | head -1)) cannot build libFuzzer targets" \
         "(swiftc -sanitize=fuzzer,address failed). Use a swift.org toolchain on Linux, whose" \
         "lib/clang/*/lib/linux/ has libclang_rt.fuzzer-*.a." >&2
     exit 2
@@ -74,7 +80,6 @@ for target in "${targets[@]}"; do
         envelope-codec) build_target envelope-codec FuzzEnvelopeCodec "$src/FuzzEnvelopeCodec.swift" ;;
         addon-framing) build_target addon-framing FuzzAddonFraming "$src/FuzzAddonFraming.swift" \
             Services/blender-bridge/Core/AddonFraming.swift ;;
-        *) echo "fuzz.sh: unknown target '$target' (json-parser, envelope-codec, addon-framing)" >&2; exit 2 ;;
     esac
 done
 echo "== built in $((SECONDS - build_started)) s; fuzzing ${seconds} s per target"
