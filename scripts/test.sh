@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --tests
 swift build
 swift test
+# The wire parsers under libFuzzer, about a minute (scripts/fuzz.sh alone runs longer).
+scripts/fuzz.sh --ci
 
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt

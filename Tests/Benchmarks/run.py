@@ -35,6 +35,7 @@ GROUPS = {
     "journal": "bench_journal",
     "eras": "bench_eras",
     "log_writer": "log_bench",
+    "soak": "bench_soak",
 }
 
 
