@@ -70,6 +70,7 @@ def code_execution_allowed(environ=None):
 
 
 DEFAULT_CODE_TIMEOUT = 60.0
+DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024
 DEFAULT_CHECKPOINT_DEBOUNCE = 1.0
 DEFAULT_CHECKPOINT_KEEP = 5
 
@@ -83,6 +84,12 @@ def code_timeout(environ=None):
     """The longest code.execute may run, in seconds (BMCP_CODE_TIMEOUT): its default and
     the ceiling a caller's timeout_s cannot exceed."""
     return _positive(environ, "BMCP_CODE_TIMEOUT", DEFAULT_CODE_TIMEOUT, float)
+
+
+def max_output_bytes(environ=None):
+    """How much of its stdout, and of its stderr, one code.execute keeps (BMCP_MAX_OUTPUT_BYTES):
+    output is held in memory and sent in one reply, so it must stay well under the message limit."""
+    return _positive(environ, "BMCP_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES, int, allow_zero=True)
 
 
 def checkpoint_debounce(environ=None):
