@@ -14,7 +14,7 @@ from functools import partial
 
 from . import protocol, v1
 from .addresses import is_loopback
-from .framing import FrameReader, V1Reader, decode_payload, encode_frame, encode_json
+from .framing import FrameReader, FrameTooLarge, V1Reader, decode_payload, encode_frame, encode_json
 from .protocol import ProtocolError
 from .settings import data_dir
 
@@ -96,13 +96,13 @@ class Connection:
         if data[:1] == b"{":
             self.protocol = "v1"
             log.info("bmcp_addon: %s speaks V1 (bare JSON)", self.peer)
-            self._reader = V1Reader(settings.max_frame)
+            self._reader = V1Reader(settings.max_message)
             # Queued ahead of every V1 message, so none runs before it; on the main
             # thread because the GUI's preference checkbox is bpy data.
             self.server.executor.submit(self._admit_v1)
         else:
             self.protocol = "v2"
-            self._reader = FrameReader(settings.max_frame)
+            self._reader = FrameReader(settings.max_message)
             # home_fields is replaced whole by the main thread when the user's file changes.
             hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode, self.server.home_fields)
             self._greeting = protocol.Greeting(settings.token, hello_reply, port=self._local_port())
@@ -126,7 +126,10 @@ class Connection:
                     self._close_requested = True
         error = self._reader.error
         if error is not None and not self._close_requested:
-            self._queue_frame(protocol.error_frame("frame_too_large", str(error)))
+            # The frame's id lies in the body the reader refused to buffer, so nobody can be
+            # answered by id, and the stream cannot be trusted past the header: close.
+            log.warning("bmcp_addon: closing %s: %s", self.peer, error)
+            self._queue_frame(protocol.error_frame("too_large", str(error)))
             self._close_requested = True
 
     def _on_v2_frame(self, body):
@@ -183,20 +186,26 @@ class Connection:
             if self.closed or self._peer_gone:
                 return  # nobody is left to read the result
             frame = self.server.answer_request(request, self)
-            try:
-                data = encode_frame(frame)
-            except (TypeError, ValueError, RecursionError) as exc:
-                data = encode_frame(
-                    protocol.error_frame(
-                        "command_failed",
-                        f"{request.op}: result is not JSON: {type(exc).__name__}: {exc}",
-                        request.id,
-                    )
-                )
-            self.send_bytes(data)
+            self.send_bytes(self._encode_answer(frame, request))
         finally:
             with self._lock:
                 self._pending -= 1
+    def _encode_answer(self, frame, request):
+        """The frame's bytes, or those of the error that replaces an answer unfit to send."""
+        try:
+            return encode_frame(frame, self.server.settings.max_message)
+        except FrameTooLarge as exc:
+            # One oversized answer must not cost the link: the peer would have to drop it.
+            log.warning("bmcp_addon: %s: %s %s: %s", self.peer, request.op, request.id, exc)
+            return encode_frame(protocol.error_frame("too_large", f"{request.op}: {exc}", request.id))
+        except (TypeError, ValueError, RecursionError) as exc:
+            return encode_frame(
+                protocol.error_frame(
+                    "command_failed",
+                    f"{request.op}: result is not JSON: {type(exc).__name__}: {exc}",
+                    request.id,
+                )
+            )
 
     def _admit_v1(self):
         """Main thread, before any V1 message: refuse the connection unless V1 is allowed."""
@@ -213,7 +222,10 @@ class Connection:
                 return
             reply = self.server.run_v1(message)
             try:
-                data = encode_json(reply)
+                data = encode_json(reply, self.server.settings.max_message)
+            except FrameTooLarge as exc:
+                log.warning("bmcp_addon: %s: V1 %s", self.peer, exc)
+                data = encode_json(v1.failure(str(exc)))
             except (TypeError, ValueError, RecursionError) as exc:
                 data = encode_json(v1.failure(f"result is not JSON: {type(exc).__name__}: {exc}"))
             self.send_bytes(data)
@@ -235,7 +247,10 @@ class Connection:
     def send_frame(self, frame):
         """Main thread: an unsolicited frame (an event) for a greeted v2 peer."""
         if self.protocol == "v2" and self.greeted:
-            self.send_bytes(encode_frame(frame))
+            try:
+                self.send_bytes(encode_frame(frame, self.server.settings.max_message))
+            except FrameTooLarge as exc:
+                log.warning("bmcp_addon: %s: event %s not sent: %s", self.peer, frame.get("name"), exc)
 
     def _queue_frame(self, frame):
         self._queue_bytes(encode_frame(frame))

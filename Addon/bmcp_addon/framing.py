@@ -15,12 +15,20 @@ import re
 import struct
 
 HEADER = struct.Struct(">I")
-DEFAULT_MAX_FRAME = 16 * 1024 * 1024
+# One limit for both directions, counted in JSON bytes (the length a v2 header announces).
+# The Swift bridge reads the same setting, so neither side sends what the other refuses.
+MAX_MESSAGE_SETTING = "BMCP_MAX_MESSAGE_BYTES"
+DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024
+
+
+def over_limit(what, size, limit):
+    """The sentence every too_large error carries: the size, the limit and the setting."""
+    return f"{what} of {size} bytes exceeds the limit of {limit} bytes ({MAX_MESSAGE_SETTING}={limit})"
 
 
 class FrameTooLarge(Exception):
-    def __init__(self, size, limit):
-        super().__init__(f"frame of {size} bytes exceeds the limit of {limit} bytes")
+    def __init__(self, size, limit, what="incoming message"):
+        super().__init__(over_limit(what, size, limit))
         self.size = size
         self.limit = limit
 
@@ -29,19 +37,24 @@ class V1SyntaxError(Exception):
     """The V1 byte stream can never become valid JSON, whatever arrives next."""
 
 
-def encode_frame(message):
-    payload = encode_json(message)
+def encode_frame(message, limit=None):
+    """Header and JSON bytes; FrameTooLarge when the JSON is longer than `limit`."""
+    payload = encode_json(message, limit)
     return HEADER.pack(len(payload)) + payload
 
 
-def encode_json(message):
+def encode_json(message, limit=None):
     """Strict JSON bytes: NaN and infinities (which Python would emit as bare
-    NaN/Infinity tokens that strict peers cannot decode) become null."""
+    NaN/Infinity tokens that strict peers cannot decode) become null.
+    FrameTooLarge (what="reply") when longer than `limit`."""
     try:
         text = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:
         text = json.dumps(_finite_only(message), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.encode("utf-8")
+    data = text.encode("utf-8")
+    if limit is not None and len(data) > limit:
+        raise FrameTooLarge(len(data), limit, what="reply")
+    return data
 
 
 def _finite_only(value):
@@ -75,7 +88,7 @@ class FrameReader:
     frame is refused before its body is buffered.
     """
 
-    def __init__(self, max_size=DEFAULT_MAX_FRAME):
+    def __init__(self, max_size=DEFAULT_MAX_MESSAGE):
         self.max_size = max_size
         self._buffer = bytearray()
         # Set once the stream is unusable; frames complete before it are still returned.
@@ -125,7 +138,7 @@ class V1Reader:
     arriving in many chunks is scanned once.
     """
 
-    def __init__(self, max_size=DEFAULT_MAX_FRAME):
+    def __init__(self, max_size=DEFAULT_MAX_MESSAGE):
         self.max_size = max_size
         self._buffer = bytearray()
         self._pos = 0
@@ -202,7 +215,8 @@ class V1Reader:
                     self._pos = 0
         if len(buffer) > self.max_size:
             raise V1SyntaxError(
-                f"message exceeds the limit of {self.max_size} bytes without ending"
+                f"message exceeds the limit of {self.max_size} bytes without ending "
+                f"({MAX_MESSAGE_SETTING}={self.max_size})"
             )
 
     @staticmethod

@@ -49,8 +49,9 @@ def test_oversized_frame_closes_only_that_connection(addon):
             "type": "error",
             "id": None,
             "error": {
-                "code": "frame_too_large",
-                "message": f"frame of {20 * 1024 * 1024} bytes exceeds the limit of {16 * 1024 * 1024} bytes",
+                "code": "too_large",
+                "message": f"incoming message of {20 * 1024 * 1024} bytes exceeds the limit of "
+                f"{16 * 1024 * 1024} bytes (BMCP_MAX_MESSAGE_BYTES={16 * 1024 * 1024})",
             },
         }
         assert offender.is_closed_by_peer()

@@ -46,7 +46,7 @@ def test_frame_reader_refuses_oversized_header_but_keeps_earlier_frames():
     bodies = reader.feed(encode_frame({"ok": 1}) + struct.pack(">I", 101))
     assert bodies == [b'{"ok":1}']
     assert isinstance(reader.error, FrameTooLarge)
-    assert str(reader.error) == "frame of 101 bytes exceeds the limit of 100 bytes"
+    assert str(reader.error) == "incoming message of 101 bytes exceeds the limit of 100 bytes (BMCP_MAX_MESSAGE_BYTES=100)"
     assert reader.feed(encode_frame({"later": 1})) == []
 
 
@@ -185,7 +185,7 @@ def test_registry_refuses_duplicates(registry):
 
 def test_settings_from_env_and_overrides():
     env = {"BMCP_ADDON_HOST": "0.0.0.0", "BMCP_ADDON_PORT": "1234", "BMCP_ADDON_TOKEN": "t",
-           "BMCP_ADDON_MAX_FRAME": "99", "BMCP_ADDON_IDLE_TIMEOUT": "0"}
+           "BMCP_MAX_MESSAGE_BYTES": "99", "BMCP_ADDON_IDLE_TIMEOUT": "0"}
     assert AddonSettings.from_env(environ=env) == AddonSettings("0.0.0.0", 1234, "t", 99, 0.0)
     overridden = AddonSettings.from_env(host="127.0.0.1", port=0, token="f", environ=env)
     assert (overridden.host, overridden.port, overridden.token) == ("127.0.0.1", 0, "f")
@@ -194,10 +194,24 @@ def test_settings_from_env_and_overrides():
 
 
 @pytest.mark.parametrize("env", [{"BMCP_ADDON_PORT": "x"}, {"BMCP_ADDON_PORT": "70000"},
-                                 {"BMCP_ADDON_IDLE_TIMEOUT": "-1"}, {"BMCP_ADDON_MAX_FRAME": "0"}])
+                                 {"BMCP_ADDON_IDLE_TIMEOUT": "-1"}])
 def test_settings_errors(env):
     with pytest.raises(SettingsError):
         AddonSettings.from_env(environ=env)
+
+
+@pytest.mark.parametrize("name, value", [("BMCP_MAX_MESSAGE_BYTES", "0"), ("BMCP_MAX_MESSAGE_BYTES", "x")])
+def test_bad_limits_are_refused_naming_the_setting(name, value):
+    with pytest.raises(SettingsError) as caught:
+        AddonSettings.from_env(environ={name: value})
+    assert name in str(caught.value)
+
+
+def test_old_message_limit_name_is_refused_naming_the_new_one():
+    with pytest.raises(SettingsError) as caught:
+        AddonSettings.from_env(environ={"BMCP_ADDON_MAX_FRAME": "1000"})
+    assert str(caught.value) == (
+        "BMCP_ADDON_MAX_FRAME was renamed BMCP_MAX_MESSAGE_BYTES (the bridge reads it too): rename it")
 
 
 def test_code_switch():
