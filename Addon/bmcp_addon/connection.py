@@ -6,6 +6,7 @@ any thread. Only the network thread closes the socket (AddonServer._close), so
 the selector never watches a closed descriptor.
 """
 
+import collections
 import logging
 import socket
 import threading
@@ -45,13 +46,30 @@ class Connection:
         self._peer_gone = False
         self._v1_broken = False  # no more V1 input is read (malformed, or refused)
         self._v1_refused = False  # V1 is not served to this peer: queued messages are dropped
-        self._last_activity = time.monotonic()
+        self._last_activity = self.connected_at = time.monotonic()
+        # Received messages (v2 frame bodies, parsed V1 messages) not yet handed to the main
+        # thread, because this connection already has max_pending_jobs there (backpressure).
+        self._inbox = collections.deque()
+        # Set by the server for a connection over BMCP_MAX_ADDON_CONNECTIONS: it is answered
+        # with this refusal in its own protocol, then closed.
+        self.refusal = None
 
     # -- state the server's selector loop asks about ----------------------------
 
     @property
     def wants_read(self):
-        return not (self._close_requested or self._peer_gone) and len(self._out) < _HIGH_WATER
+        if self._close_requested or self._peer_gone or len(self._out) >= _HIGH_WATER:
+            return False
+        # A full queue stops the reading, so the kernel's buffers and then the peer hold the rest.
+        return not self._inbox and self._has_room()
+
+    def _has_room(self):
+        return self._pending < self.server.settings.max_pending_jobs
+
+    @property
+    def awaiting_hello(self):
+        """v2 (or not yet known) and not greeted; V1 has no hello to wait for."""
+        return not self.greeted and self.protocol != "v1"
 
     @property
     def wants_write(self):
@@ -83,16 +101,41 @@ class Connection:
         self._last_activity = time.monotonic()
         if self.protocol is None:
             self._choose_protocol(data)
+            if self.refusal is not None:
+                self._refuse()
+                return
+        self._inbox.extend(self._reader.feed(data))
+        self.take_inbox()
+
+    def _refuse(self):
+        log.warning("bmcp_addon: %s refused: %s", self.peer, self.refusal)
         if self.protocol == "v1":
-            self._on_v1_bytes(data)
+            self._queue_bytes(encode_json(v1.failure(self.refusal)))
         else:
-            self._on_v2_bytes(data)
+            self._queue_frame(protocol.error_frame("too_many_connections", self.refusal))
+        self._close_requested = True
+        self.flush()
+
+    def take_inbox(self):
+        """Network thread: hand received messages on while the main-thread queue has room
+        for this connection, then act on a broken stream once everything before it is handled."""
+        while self._inbox and not self._close_requested and self._has_room():
+            item = self._inbox.popleft()
+            if self.protocol == "v1":
+                self._on_v1_message(item)
+            else:
+                self._on_v2_body(item)
+        if not self._inbox and self._reader is not None and self._reader.error is not None:
+            self._on_broken_stream(self._reader.error)
         self.flush()
 
     def _choose_protocol(self, data):
         # A v2 length header starting with 0x7B would announce a 2 GB frame,
         # so a leading '{' can only be V1's bare JSON.
         settings = self.server.settings
+        if self.refusal is not None:
+            self.protocol = "v1" if data[:1] == b"{" else "v2"  # only to answer in the right form
+            return
         if data[:1] == b"{":
             self.protocol = "v1"
             log.info("bmcp_addon: %s speaks V1 (bare JSON)", self.peer)
@@ -107,6 +150,19 @@ class Connection:
             hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode, self.server.home_fields)
             self._greeting = protocol.Greeting(settings.token, hello_reply, port=self._local_port())
 
+    def hello_overdue(self):
+        """Network thread: BMCP_HELLO_TIMEOUT passed without a finished hello; close, and tell a
+        v2 peer why (a silent peer's protocol is unknown, so it is only logged)."""
+        limit = self.server.settings.hello_timeout
+        reason = f"no hello within {limit:g} s of connecting (BMCP_HELLO_TIMEOUT={limit:g})"
+        log.warning("bmcp_addon: closing %s: %s", self.peer, reason)
+        if self.protocol == "v2" and not self._close_requested:
+            self._queue_frame(protocol.error_frame("hello_timeout", reason))
+        self._close_requested = True
+        with self._lock:
+            self._flush_locked()
+            self._out.clear()  # what the peer does not take now is not kept for it
+
     def _local_port(self):
         """The addon's port as this connection reached it (what the client dialled)."""
         try:
@@ -114,18 +170,19 @@ class Connection:
         except (OSError, IndexError, TypeError):
             return 0
 
-    def _on_v2_bytes(self, data):
-        for body in self._reader.feed(data):
-            if self._close_requested:
-                return
-            try:
-                self._on_v2_frame(body)
-            except ProtocolError as exc:
-                self._queue_frame(exc.frame())
-                if exc.close:
-                    self._close_requested = True
-        error = self._reader.error
-        if error is not None and not self._close_requested:
+    def _on_v2_body(self, body):
+        try:
+            self._on_v2_frame(body)
+        except ProtocolError as exc:
+            self._queue_frame(exc.frame())
+            if exc.close:
+                self._close_requested = True
+
+    def _on_broken_stream(self, error):
+        if self.protocol == "v1":
+            if not self._v1_broken:
+                self._end_v1(f"malformed JSON: {error}")
+        elif not self._close_requested:
             # The frame's id lies in the body the reader refused to buffer, so nobody can be
             # answered by id, and the stream cannot be trusted past the header: close.
             log.warning("bmcp_addon: closing %s: %s", self.peer, error)
@@ -162,15 +219,12 @@ class Connection:
             log.info("bmcp_addon: %s hello from client %r", self.peer, self._greeting.client)
         self._queue_frame(answer)
 
-    def _on_v1_bytes(self, data):
+    def _on_v1_message(self, message):
         if self._v1_broken:
-            return
-        for message in self._reader.feed(data):
-            with self._lock:
-                self._pending += 1
-            self.server.executor.submit(partial(self._answer_v1, message))
-        if self._reader.error is not None:
-            self._end_v1(f"malformed JSON: {self._reader.error}")
+            return  # refused: nothing more is served
+        with self._lock:
+            self._pending += 1
+        self.server.executor.submit(partial(self._answer_v1, message))
 
     def _end_v1(self, reason):
         self._v1_broken = True
@@ -188,8 +242,8 @@ class Connection:
             frame = self.server.answer_request(request, self)
             self.send_bytes(self._encode_answer(frame, request))
         finally:
-            with self._lock:
-                self._pending -= 1
+            self._job_done()
+
     def _encode_answer(self, frame, request):
         """The frame's bytes, or those of the error that replaces an answer unfit to send."""
         try:
@@ -206,6 +260,13 @@ class Connection:
                     request.id,
                 )
             )
+
+    def _job_done(self):
+        with self._lock:
+            self._pending -= 1
+            resume = bool(self._inbox) or self._pending == self.server.settings.max_pending_jobs - 1
+        if resume:
+            self.server.mark_dirty(self)  # the network thread reads (and takes the inbox) again
 
     def _admit_v1(self):
         """Main thread, before any V1 message: refuse the connection unless V1 is allowed."""
@@ -230,8 +291,7 @@ class Connection:
                 data = encode_json(v1.failure(f"result is not JSON: {type(exc).__name__}: {exc}"))
             self.send_bytes(data)
         finally:
-            with self._lock:
-                self._pending -= 1
+            self._job_done()
 
     def _send_last_v1(self, data):
         if not self._v1_refused:  # a refused connection has had its one answer

@@ -11,6 +11,11 @@ from .private_files import create_private_file, make_private_dirs, read_nofollow
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9876
 DEFAULT_IDLE_TIMEOUT = 300.0
+# A connection that has not finished its hello holds a buffer and a descriptor for nothing.
+DEFAULT_HELLO_TIMEOUT = 5.0
+DEFAULT_MAX_CONNECTIONS = 16
+# Requests of one connection waiting for the main thread; beyond this it is not read.
+DEFAULT_MAX_PENDING_JOBS = 64
 # The name the message limit had before the bridge shared it.
 _OLD_MAX_FRAME = "BMCP_ADDON_MAX_FRAME"
 
@@ -28,6 +33,9 @@ class AddonSettings:
     max_message: int = DEFAULT_MAX_MESSAGE
     # Seconds without traffic before a connection is closed; 0 means never.
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    hello_timeout: float = DEFAULT_HELLO_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_pending_jobs: int = DEFAULT_MAX_PENDING_JOBS
     # V1 (bare JSON, no token) from loopback peers; off unless the user opts in.
     allow_v1: bool = False
 
@@ -69,6 +77,9 @@ def _limits(env):
     return {
         "max_message": _at_least(env, MAX_MESSAGE_SETTING, DEFAULT_MAX_MESSAGE, int, 1),
         "idle_timeout": _at_least(env, "BMCP_ADDON_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, float, 0),
+        "hello_timeout": _at_least(env, "BMCP_HELLO_TIMEOUT", DEFAULT_HELLO_TIMEOUT, float, 0.001),
+        "max_connections": _at_least(env, "BMCP_MAX_ADDON_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, int, 1),
+        "max_pending_jobs": _at_least(env, "BMCP_MAX_PENDING_JOBS", DEFAULT_MAX_PENDING_JOBS, int, 1),
     }
 
 

@@ -185,8 +185,9 @@ def test_registry_refuses_duplicates(registry):
 
 def test_settings_from_env_and_overrides():
     env = {"BMCP_ADDON_HOST": "0.0.0.0", "BMCP_ADDON_PORT": "1234", "BMCP_ADDON_TOKEN": "t",
-           "BMCP_MAX_MESSAGE_BYTES": "99", "BMCP_ADDON_IDLE_TIMEOUT": "0"}
-    assert AddonSettings.from_env(environ=env) == AddonSettings("0.0.0.0", 1234, "t", 99, 0.0)
+           "BMCP_MAX_MESSAGE_BYTES": "99", "BMCP_ADDON_IDLE_TIMEOUT": "0", "BMCP_HELLO_TIMEOUT": "0.5",
+           "BMCP_MAX_ADDON_CONNECTIONS": "3", "BMCP_MAX_PENDING_JOBS": "7"}
+    assert AddonSettings.from_env(environ=env) == AddonSettings("0.0.0.0", 1234, "t", 99, 0.0, 0.5, 3, 7)
     overridden = AddonSettings.from_env(host="127.0.0.1", port=0, token="f", environ=env)
     assert (overridden.host, overridden.port, overridden.token) == ("127.0.0.1", 0, "f")
     assert AddonSettings.from_env(environ={}) == AddonSettings()
@@ -200,7 +201,9 @@ def test_settings_errors(env):
         AddonSettings.from_env(environ=env)
 
 
-@pytest.mark.parametrize("name, value", [("BMCP_MAX_MESSAGE_BYTES", "0"), ("BMCP_MAX_MESSAGE_BYTES", "x")])
+@pytest.mark.parametrize("name, value", [("BMCP_MAX_MESSAGE_BYTES", "0"), ("BMCP_MAX_MESSAGE_BYTES", "x"),
+                                         ("BMCP_HELLO_TIMEOUT", "0"), ("BMCP_HELLO_TIMEOUT", "nan"),
+                                         ("BMCP_MAX_ADDON_CONNECTIONS", "0"), ("BMCP_MAX_PENDING_JOBS", "-3")])
 def test_bad_limits_are_refused_naming_the_setting(name, value):
     with pytest.raises(SettingsError) as caught:
         AddonSettings.from_env(environ={name: value})
