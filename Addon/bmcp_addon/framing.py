@@ -13,6 +13,7 @@ import json
 import math
 import re
 import struct
+import sys
 
 HEADER = struct.Struct(">I")
 # One limit for both directions, counted in JSON bytes (the length a v2 header announces).
@@ -74,11 +75,21 @@ def decode_payload(payload):
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return parse_json(text)
+    except ValueError as exc:
         if not text.strip():
             raise ValueError("empty frame") from None
         raise ValueError(str(exc)) from None
+
+
+def parse_json(text):
+    """json.loads, raising ValueError only: CPython's parser raises RecursionError for nesting
+    past the interpreter's recursion limit (and ValueError, not JSONDecodeError, for an int of
+    more than 4300 digits); either escaping the network thread would drop the connection unanswered."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested too deeply (more than about {sys.getrecursionlimit()} levels)") from None
 
 
 class FrameReader:
@@ -222,6 +233,6 @@ class V1Reader:
     @staticmethod
     def _parse(raw):
         try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return parse_json(raw.decode("utf-8"))
+        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError among them
             raise V1SyntaxError(f"message is not valid JSON: {exc}") from None
