@@ -15,6 +15,7 @@ SMALL_MESSAGE = 4096
 HELLO_TIMEOUT = 1
 CONNECTION_CAP = 2
 PENDING_CAP = 2
+RAISED_OUTPUT = 8_000_000
 # A hang guard, not a speed check.
 DEADLINE = 60.0
 
@@ -30,8 +31,9 @@ def tight(launch_blender):
 
 @pytest.fixture(scope="module")
 def capped(launch_blender):
-    """Few connections, few pending jobs per connection."""
-    env = clean_env(BMCP_MAX_ADDON_CONNECTIONS=CONNECTION_CAP, BMCP_MAX_PENDING_JOBS=PENDING_CAP)
+    """Few connections, few pending jobs per connection, and a raised output cap."""
+    env = clean_env(BMCP_MAX_ADDON_CONNECTIONS=CONNECTION_CAP, BMCP_MAX_PENDING_JOBS=PENDING_CAP,
+                    BMCP_MAX_OUTPUT_BYTES=RAISED_OUTPUT)
     blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0", "--allow-v1"), env)
     yield blender
     blender.stop()
@@ -65,6 +67,14 @@ def test_stderr_is_capped_too_and_a_failing_script_reports_the_drop(addon):
         assert error["code"] == "code_failed"
         assert error["output_dropped_bytes"] == 3_000_000 - 1024 * 1024
         assert error["stderr"].startswith("e" * (1024 * 1024) + "\n… ")
+
+
+def test_a_raised_output_cap_lets_a_large_result_arrive_whole(capped):
+    with connect_when_admitted(capped.address) as client:
+        # ~6 MB of stdout: the reply is bigger than any socket buffer.
+        result = client.call("code.execute", {"code": "print('x' * 6_000_000)"})
+        assert len(result["result"]) == 6_000_001
+        assert "output_dropped_bytes" not in result
 
 
 # -- message size (BMCP_MAX_MESSAGE_BYTES) ----------------------------------------------
