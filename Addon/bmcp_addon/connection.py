@@ -15,7 +15,7 @@ from functools import partial
 
 from . import protocol, v1
 from .addresses import is_loopback
-from .framing import FrameReader, FrameTooLarge, V1Reader, decode_payload, encode_frame, encode_json
+from .framing import FrameReader, FrameTooLarge, V1Reader, V1TooLarge, decode_payload, encode_frame, encode_json
 from .protocol import ProtocolError
 from .settings import data_dir
 
@@ -181,7 +181,8 @@ class Connection:
     def _on_broken_stream(self, error):
         if self.protocol == "v1":
             if not self._v1_broken:
-                self._end_v1(f"malformed JSON: {error}")
+                log.warning("bmcp_addon: closing V1 %s: %s", self.peer, error)
+                self._end_v1(str(error) if isinstance(error, V1TooLarge) else f"malformed JSON: {error}")
         elif not self._close_requested:
             # The frame's id lies in the body the reader refused to buffer, so nobody can be
             # answered by id, and the stream cannot be trusted past the header: close.

@@ -38,6 +38,10 @@ class V1SyntaxError(Exception):
     """The V1 byte stream can never become valid JSON, whatever arrives next."""
 
 
+class V1TooLarge(V1SyntaxError):
+    """A V1 message grew past the message limit before it ended: not malformed, too big."""
+
+
 def encode_frame(message, limit=None):
     """Header and JSON bytes; FrameTooLarge when the JSON is longer than `limit`."""
     payload = encode_json(message, limit)
@@ -221,12 +225,14 @@ class V1Reader:
                     )
                 self._stack.pop()
                 if not self._stack:
+                    if self._pos > self.max_size:  # arrived whole, in one chunk
+                        raise V1TooLarge(over_limit("incoming message", self._pos, self.max_size))
                     messages.append(self._parse(bytes(buffer[:self._pos])))
                     del buffer[:self._pos]
                     self._pos = 0
         if len(buffer) > self.max_size:
-            raise V1SyntaxError(
-                f"message exceeds the limit of {self.max_size} bytes without ending "
+            raise V1TooLarge(
+                f"incoming message exceeds the limit of {self.max_size} bytes without ending "
                 f"({MAX_MESSAGE_SETTING}={self.max_size})"
             )
 

@@ -116,6 +116,17 @@ def test_an_incoming_frame_over_the_limit_is_refused_naming_the_setting(tight):
         assert client.is_closed_by_peer()
 
 
+def test_an_incoming_v1_message_over_the_limit_is_refused_naming_the_setting(tight):
+    with V1Client(tight.address) as v1:
+        message = b'{"type":"execute_code","params":{"code":"' + b"#" * SMALL_MESSAGE + b'"}}'
+        v1.send_raw(message)
+        assert v1.receive() == {
+            "status": "error",
+            "message": f"incoming message of {len(message)} bytes exceeds the limit of {SMALL_MESSAGE} bytes "
+            f"(BMCP_MAX_MESSAGE_BYTES={SMALL_MESSAGE})",
+        }
+
+
 # -- hello deadline (BMCP_HELLO_TIMEOUT) --------------------------------------------------
 
 

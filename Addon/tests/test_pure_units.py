@@ -96,7 +96,11 @@ def test_v1_reader_waits_on_partial_input_including_open_strings():
 def test_v1_reader_size_limit():
     reader = V1Reader(max_size=10)
     reader.feed(b'{"a": "' + b"x" * 20)
-    assert "limit of 10 bytes" in str(reader.error)
+    assert str(reader.error) == (
+        "incoming message exceeds the limit of 10 bytes without ending (BMCP_MAX_MESSAGE_BYTES=10)")
+    whole = V1Reader(max_size=10)
+    assert whole.feed(b'{"a": "123456"}') == []  # 15 bytes, arrived at once
+    assert str(whole.error) == "incoming message of 15 bytes exceeds the limit of 10 bytes (BMCP_MAX_MESSAGE_BYTES=10)"
 
 
 # -- protocol checks -------------------------------------------------------------
