@@ -21,6 +21,8 @@ import threading
 import time
 import traceback
 
+from .settings import DEFAULT_MAX_OUTPUT_BYTES
+
 # After the first injection the watchdog repeats it this often: a bare `except:` in the
 # user's code can swallow one CodeTimeout, not all of them.
 _REPEAT_S = 0.05
@@ -31,11 +33,63 @@ class CodeTimeout(BaseException):
 
 
 class CodeResult:
-    def __init__(self, stdout, stderr, error=None, timed_out=False):
+    def __init__(self, stdout, stderr, error=None, timed_out=False, dropped_bytes=0):
         self.stdout = stdout
         self.stderr = stderr
         self.error = error  # the exception user code raised, if any
         self.timed_out = timed_out
+        self.dropped_bytes = dropped_bytes  # output past the cap, stdout and stderr together
+
+
+class CappedOutput(io.TextIOBase):
+    """A text stream that keeps the first `limit` bytes (UTF-8) written to it and counts the rest.
+
+    Everything captured is held in memory and sent in one reply, so without a cap one
+    print('x' * 20_000_000) makes a reply larger than any message the link may carry.
+    """
+
+    def __init__(self, limit, setting):
+        super().__init__()
+        self._limit = limit
+        self._setting = setting  # named in the line that reports the drop
+        self._parts = []
+        self._room = limit
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self.dropped:
+            self.dropped += _utf8_length(text)  # the output keeps its head, not bits of its tail
+            return len(text)
+        data = text.encode("utf-8", "surrogatepass")
+        if len(data) <= self._room:
+            self._parts.append(text)
+            self._room -= len(data)
+            return len(text)
+        # Cut on a character boundary: 'ignore' drops a partial UTF-8 sequence at the end.
+        kept = data[: self._room].decode("utf-8", "ignore")
+        kept_bytes = len(kept.encode("utf-8"))
+        self._parts.append(kept)
+        self._room = 0
+        self.dropped = len(data) - kept_bytes
+        return len(text)
+
+    def getvalue(self):
+        text = "".join(self._parts)
+        if self.dropped:
+            text += f"\n… {self.dropped:,} bytes of output dropped ({self._setting}={self._limit})\n"
+        return text
+
+
+def _utf8_length(text):
+    # Counted, not kept: dropping must not cost a copy of what is dropped, chunk by chunk.
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _async_exc_api():
@@ -111,9 +165,10 @@ def _line_tracer(deadline):
         sys.settrace(previous)
 
 
-def run_code(code, namespace, timeout_s):
-    """Compile and run `code`; never raises for anything the code does."""
-    stdout, stderr = io.StringIO(), io.StringIO()
+def run_code(code, namespace, timeout_s, max_output=DEFAULT_MAX_OUTPUT_BYTES, output_setting="BMCP_MAX_OUTPUT_BYTES"):
+    """Compile and run `code`; never raises for anything the code does. stdout and stderr
+    each keep their first `max_output` bytes."""
+    stdout, stderr = CappedOutput(max_output, output_setting), CappedOutput(max_output, output_setting)
     deadline = time.monotonic() + timeout_s
     error = None
     timed_out = False
@@ -136,7 +191,7 @@ def run_code(code, namespace, timeout_s):
     except (Exception, SystemExit) as exc:
         # SystemExit too: a script calling sys.exit() must not stop the server.
         error = exc
-    return CodeResult(stdout.getvalue(), stderr.getvalue(), error, timed_out)
+    return CodeResult(stdout.getvalue(), stderr.getvalue(), error, timed_out, stdout.dropped + stderr.dropped)
 
 
 def user_traceback(exc):

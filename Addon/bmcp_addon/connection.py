@@ -6,6 +6,7 @@ any thread. Only the network thread closes the socket (AddonServer._close), so
 the selector never watches a closed descriptor.
 """
 
+import collections
 import logging
 import socket
 import threading
@@ -14,7 +15,7 @@ from functools import partial
 
 from . import protocol, v1
 from .addresses import is_loopback
-from .framing import FrameReader, V1Reader, decode_payload, encode_frame, encode_json
+from .framing import FrameReader, FrameTooLarge, V1Reader, V1TooLarge, decode_payload, encode_frame, encode_json
 from .protocol import ProtocolError
 from .settings import data_dir
 
@@ -45,13 +46,30 @@ class Connection:
         self._peer_gone = False
         self._v1_broken = False  # no more V1 input is read (malformed, or refused)
         self._v1_refused = False  # V1 is not served to this peer: queued messages are dropped
-        self._last_activity = time.monotonic()
+        self._last_activity = self.connected_at = time.monotonic()
+        # Received messages (v2 frame bodies, parsed V1 messages) not yet handed to the main
+        # thread, because this connection already has max_pending_jobs there (backpressure).
+        self._inbox = collections.deque()
+        # Set by the server for a connection over BMCP_MAX_ADDON_CONNECTIONS: it is answered
+        # with this refusal in its own protocol, then closed.
+        self.refusal = None
 
     # -- state the server's selector loop asks about ----------------------------
 
     @property
     def wants_read(self):
-        return not (self._close_requested or self._peer_gone) and len(self._out) < _HIGH_WATER
+        if self._close_requested or self._peer_gone or len(self._out) >= _HIGH_WATER:
+            return False
+        # A full queue stops the reading, so the kernel's buffers and then the peer hold the rest.
+        return not self._inbox and self._has_room()
+
+    def _has_room(self):
+        return self._pending < self.server.settings.max_pending_jobs
+
+    @property
+    def awaiting_hello(self):
+        """v2 (or not yet known) and not greeted; V1 has no hello to wait for."""
+        return not self.greeted and self.protocol != "v1"
 
     @property
     def wants_write(self):
@@ -83,29 +101,67 @@ class Connection:
         self._last_activity = time.monotonic()
         if self.protocol is None:
             self._choose_protocol(data)
+            if self.refusal is not None:
+                self._refuse()
+                return
+        self._inbox.extend(self._reader.feed(data))
+        self.take_inbox()
+
+    def _refuse(self):
+        log.warning("bmcp_addon: %s refused: %s", self.peer, self.refusal)
         if self.protocol == "v1":
-            self._on_v1_bytes(data)
+            self._queue_bytes(encode_json(v1.failure(self.refusal)))
         else:
-            self._on_v2_bytes(data)
+            self._queue_frame(protocol.error_frame("too_many_connections", self.refusal))
+        self._close_requested = True
+        self.flush()
+
+    def take_inbox(self):
+        """Network thread: hand received messages on while the main-thread queue has room
+        for this connection, then act on a broken stream once everything before it is handled."""
+        while self._inbox and not self._close_requested and self._has_room():
+            item = self._inbox.popleft()
+            if self.protocol == "v1":
+                self._on_v1_message(item)
+            else:
+                self._on_v2_body(item)
+        if not self._inbox and self._reader is not None and self._reader.error is not None:
+            self._on_broken_stream(self._reader.error)
         self.flush()
 
     def _choose_protocol(self, data):
         # A v2 length header starting with 0x7B would announce a 2 GB frame,
         # so a leading '{' can only be V1's bare JSON.
         settings = self.server.settings
+        if self.refusal is not None:
+            self.protocol = "v1" if data[:1] == b"{" else "v2"  # only to answer in the right form
+            return
         if data[:1] == b"{":
             self.protocol = "v1"
             log.info("bmcp_addon: %s speaks V1 (bare JSON)", self.peer)
-            self._reader = V1Reader(settings.max_frame)
+            self._reader = V1Reader(settings.max_message)
             # Queued ahead of every V1 message, so none runs before it; on the main
             # thread because the GUI's preference checkbox is bpy data.
             self.server.executor.submit(self._admit_v1)
         else:
             self.protocol = "v2"
-            self._reader = FrameReader(settings.max_frame)
+            self._reader = FrameReader(settings.max_message)
             # home_fields is replaced whole by the main thread when the user's file changes.
             hello_reply = protocol.hello_reply(self.server.blender_version, self.server.mode, self.server.home_fields)
             self._greeting = protocol.Greeting(settings.token, hello_reply, port=self._local_port())
+
+    def hello_overdue(self):
+        """Network thread: BMCP_HELLO_TIMEOUT passed without a finished hello; close, and tell a
+        v2 peer why (a silent peer's protocol is unknown, so it is only logged)."""
+        limit = self.server.settings.hello_timeout
+        reason = f"no hello within {limit:g} s of connecting (BMCP_HELLO_TIMEOUT={limit:g})"
+        log.warning("bmcp_addon: closing %s: %s", self.peer, reason)
+        if self.protocol == "v2" and not self._close_requested:
+            self._queue_frame(protocol.error_frame("hello_timeout", reason))
+        self._close_requested = True
+        with self._lock:
+            self._flush_locked()
+            self._out.clear()  # what the peer does not take now is not kept for it
 
     def _local_port(self):
         """The addon's port as this connection reached it (what the client dialled)."""
@@ -114,19 +170,24 @@ class Connection:
         except (OSError, IndexError, TypeError):
             return 0
 
-    def _on_v2_bytes(self, data):
-        for body in self._reader.feed(data):
-            if self._close_requested:
-                return
-            try:
-                self._on_v2_frame(body)
-            except ProtocolError as exc:
-                self._queue_frame(exc.frame())
-                if exc.close:
-                    self._close_requested = True
-        error = self._reader.error
-        if error is not None and not self._close_requested:
-            self._queue_frame(protocol.error_frame("frame_too_large", str(error)))
+    def _on_v2_body(self, body):
+        try:
+            self._on_v2_frame(body)
+        except ProtocolError as exc:
+            self._queue_frame(exc.frame())
+            if exc.close:
+                self._close_requested = True
+
+    def _on_broken_stream(self, error):
+        if self.protocol == "v1":
+            if not self._v1_broken:
+                log.warning("bmcp_addon: closing V1 %s: %s", self.peer, error)
+                self._end_v1(str(error) if isinstance(error, V1TooLarge) else f"malformed JSON: {error}")
+        elif not self._close_requested:
+            # The frame's id lies in the body the reader refused to buffer, so nobody can be
+            # answered by id, and the stream cannot be trusted past the header: close.
+            log.warning("bmcp_addon: closing %s: %s", self.peer, error)
+            self._queue_frame(protocol.error_frame("too_large", str(error)))
             self._close_requested = True
 
     def _on_v2_frame(self, body):
@@ -159,15 +220,12 @@ class Connection:
             log.info("bmcp_addon: %s hello from client %r", self.peer, self._greeting.client)
         self._queue_frame(answer)
 
-    def _on_v1_bytes(self, data):
+    def _on_v1_message(self, message):
         if self._v1_broken:
-            return
-        for message in self._reader.feed(data):
-            with self._lock:
-                self._pending += 1
-            self.server.executor.submit(partial(self._answer_v1, message))
-        if self._reader.error is not None:
-            self._end_v1(f"malformed JSON: {self._reader.error}")
+            return  # refused: nothing more is served
+        with self._lock:
+            self._pending += 1
+        self.server.executor.submit(partial(self._answer_v1, message))
 
     def _end_v1(self, reason):
         self._v1_broken = True
@@ -183,20 +241,33 @@ class Connection:
             if self.closed or self._peer_gone:
                 return  # nobody is left to read the result
             frame = self.server.answer_request(request, self)
-            try:
-                data = encode_frame(frame)
-            except (TypeError, ValueError, RecursionError) as exc:
-                data = encode_frame(
-                    protocol.error_frame(
-                        "command_failed",
-                        f"{request.op}: result is not JSON: {type(exc).__name__}: {exc}",
-                        request.id,
-                    )
-                )
-            self.send_bytes(data)
+            self.send_bytes(self._encode_answer(frame, request))
         finally:
-            with self._lock:
-                self._pending -= 1
+            self._job_done()
+
+    def _encode_answer(self, frame, request):
+        """The frame's bytes, or those of the error that replaces an answer unfit to send."""
+        try:
+            return encode_frame(frame, self.server.settings.max_message)
+        except FrameTooLarge as exc:
+            # One oversized answer must not cost the link: the peer would have to drop it.
+            log.warning("bmcp_addon: %s: %s %s: %s", self.peer, request.op, request.id, exc)
+            return encode_frame(protocol.error_frame("too_large", f"{request.op}: {exc}", request.id))
+        except (TypeError, ValueError, RecursionError) as exc:
+            return encode_frame(
+                protocol.error_frame(
+                    "command_failed",
+                    f"{request.op}: result is not JSON: {type(exc).__name__}: {exc}",
+                    request.id,
+                )
+            )
+
+    def _job_done(self):
+        with self._lock:
+            self._pending -= 1
+            resume = bool(self._inbox) or self._pending == self.server.settings.max_pending_jobs - 1
+        if resume:
+            self.server.mark_dirty(self)  # the network thread reads (and takes the inbox) again
 
     def _admit_v1(self):
         """Main thread, before any V1 message: refuse the connection unless V1 is allowed."""
@@ -213,13 +284,15 @@ class Connection:
                 return
             reply = self.server.run_v1(message)
             try:
-                data = encode_json(reply)
+                data = encode_json(reply, self.server.settings.max_message)
+            except FrameTooLarge as exc:
+                log.warning("bmcp_addon: %s: V1 %s", self.peer, exc)
+                data = encode_json(v1.failure(str(exc)))
             except (TypeError, ValueError, RecursionError) as exc:
                 data = encode_json(v1.failure(f"result is not JSON: {type(exc).__name__}: {exc}"))
             self.send_bytes(data)
         finally:
-            with self._lock:
-                self._pending -= 1
+            self._job_done()
 
     def _send_last_v1(self, data):
         if not self._v1_refused:  # a refused connection has had its one answer
@@ -235,7 +308,10 @@ class Connection:
     def send_frame(self, frame):
         """Main thread: an unsolicited frame (an event) for a greeted v2 peer."""
         if self.protocol == "v2" and self.greeted:
-            self.send_bytes(encode_frame(frame))
+            try:
+                self.send_bytes(encode_frame(frame, self.server.settings.max_message))
+            except FrameTooLarge as exc:
+                log.warning("bmcp_addon: %s: event %s not sent: %s", self.peer, frame.get("name"), exc)
 
     def _queue_frame(self, frame):
         self._queue_bytes(encode_frame(frame))

@@ -13,14 +13,23 @@ import json
 import math
 import re
 import struct
+import sys
 
 HEADER = struct.Struct(">I")
-DEFAULT_MAX_FRAME = 16 * 1024 * 1024
+# One limit for both directions, counted in JSON bytes (the length a v2 header announces).
+# The Swift bridge reads the same setting, so neither side sends what the other refuses.
+MAX_MESSAGE_SETTING = "BMCP_MAX_MESSAGE_BYTES"
+DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024
+
+
+def over_limit(what, size, limit):
+    """The sentence every too_large error carries: the size, the limit and the setting."""
+    return f"{what} of {size} bytes exceeds the limit of {limit} bytes ({MAX_MESSAGE_SETTING}={limit})"
 
 
 class FrameTooLarge(Exception):
-    def __init__(self, size, limit):
-        super().__init__(f"frame of {size} bytes exceeds the limit of {limit} bytes")
+    def __init__(self, size, limit, what="incoming message"):
+        super().__init__(over_limit(what, size, limit))
         self.size = size
         self.limit = limit
 
@@ -29,19 +38,28 @@ class V1SyntaxError(Exception):
     """The V1 byte stream can never become valid JSON, whatever arrives next."""
 
 
-def encode_frame(message):
-    payload = encode_json(message)
+class V1TooLarge(V1SyntaxError):
+    """A V1 message grew past the message limit before it ended: not malformed, too big."""
+
+
+def encode_frame(message, limit=None):
+    """Header and JSON bytes; FrameTooLarge when the JSON is longer than `limit`."""
+    payload = encode_json(message, limit)
     return HEADER.pack(len(payload)) + payload
 
 
-def encode_json(message):
+def encode_json(message, limit=None):
     """Strict JSON bytes: NaN and infinities (which Python would emit as bare
-    NaN/Infinity tokens that strict peers cannot decode) become null."""
+    NaN/Infinity tokens that strict peers cannot decode) become null.
+    FrameTooLarge (what="reply") when longer than `limit`."""
     try:
         text = json.dumps(message, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except ValueError:
         text = json.dumps(_finite_only(message), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.encode("utf-8")
+    data = text.encode("utf-8")
+    if limit is not None and len(data) > limit:
+        raise FrameTooLarge(len(data), limit, what="reply")
+    return data
 
 
 def _finite_only(value):
@@ -61,11 +79,21 @@ def decode_payload(payload):
     except UnicodeDecodeError as exc:
         raise ValueError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return parse_json(text)
+    except ValueError as exc:
         if not text.strip():
             raise ValueError("empty frame") from None
         raise ValueError(str(exc)) from None
+
+
+def parse_json(text):
+    """json.loads, raising ValueError only: CPython's parser raises RecursionError for nesting
+    past the interpreter's recursion limit (and ValueError, not JSONDecodeError, for an int of
+    more than 4300 digits); either escaping the network thread would drop the connection unanswered."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError(f"nested too deeply (more than about {sys.getrecursionlimit()} levels)") from None
 
 
 class FrameReader:
@@ -75,7 +103,7 @@ class FrameReader:
     frame is refused before its body is buffered.
     """
 
-    def __init__(self, max_size=DEFAULT_MAX_FRAME):
+    def __init__(self, max_size=DEFAULT_MAX_MESSAGE):
         self.max_size = max_size
         self._buffer = bytearray()
         # Set once the stream is unusable; frames complete before it are still returned.
@@ -125,7 +153,7 @@ class V1Reader:
     arriving in many chunks is scanned once.
     """
 
-    def __init__(self, max_size=DEFAULT_MAX_FRAME):
+    def __init__(self, max_size=DEFAULT_MAX_MESSAGE):
         self.max_size = max_size
         self._buffer = bytearray()
         self._pos = 0
@@ -197,17 +225,20 @@ class V1Reader:
                     )
                 self._stack.pop()
                 if not self._stack:
+                    if self._pos > self.max_size:  # arrived whole, in one chunk
+                        raise V1TooLarge(over_limit("incoming message", self._pos, self.max_size))
                     messages.append(self._parse(bytes(buffer[:self._pos])))
                     del buffer[:self._pos]
                     self._pos = 0
         if len(buffer) > self.max_size:
-            raise V1SyntaxError(
-                f"message exceeds the limit of {self.max_size} bytes without ending"
+            raise V1TooLarge(
+                f"incoming message exceeds the limit of {self.max_size} bytes without ending "
+                f"({MAX_MESSAGE_SETTING}={self.max_size})"
             )
 
     @staticmethod
     def _parse(raw):
         try:
-            return json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            return parse_json(raw.decode("utf-8"))
+        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError among them
             raise V1SyntaxError(f"message is not valid JSON: {exc}") from None

@@ -5,7 +5,7 @@ import bpy
 from .code_runner import run_code, user_traceback
 from .ops_common import registry
 from .registry import NUMBER, STRING, OpError, Param, bad_params
-from .settings import code_execution_allowed, code_timeout
+from .settings import code_execution_allowed, code_timeout, max_output_bytes
 
 MAX_TIMEOUT = 24 * 3600.0
 
@@ -29,14 +29,13 @@ def code_execute(ctx, code, timeout_s):
         )
     limit = timeout_s if timeout_s is not None else ceiling
     namespace = {"__name__": "__bmcp_code__", "bpy": bpy, "mathutils": mathutils}
-    outcome = run_code(code, namespace, limit)
+    outcome = run_code(code, namespace, limit, max_output_bytes())
     if outcome.timed_out:
         raise OpError(
             "code_timeout",
             f"code.execute: stopped after the time limit of {limit:g} s (a single long call into "
             "Blender's C code cannot be interrupted, only Python lines)",
-            stdout=outcome.stdout,
-            stderr=outcome.stderr,
+            **_output(outcome),
         )
     if outcome.error is not None:
         exc = outcome.error
@@ -44,7 +43,17 @@ def code_execute(ctx, code, timeout_s):
             "code_failed",
             f"{type(exc).__name__}: {exc}",
             traceback=user_traceback(exc),
-            stdout=outcome.stdout,
-            stderr=outcome.stderr,
+            **_output(outcome),
         )
-    return {"executed": True, "result": outcome.stdout, "stderr": outcome.stderr}
+    result = {"executed": True, "result": outcome.stdout, "stderr": outcome.stderr}
+    if outcome.dropped_bytes:
+        result["output_dropped_bytes"] = outcome.dropped_bytes
+    return result
+
+
+def _output(outcome):
+    """What an error carries of the code's output; the drop count only when something was dropped."""
+    fields = {"stdout": outcome.stdout, "stderr": outcome.stderr}
+    if outcome.dropped_bytes:
+        fields["output_dropped_bytes"] = outcome.dropped_bytes
+    return fields

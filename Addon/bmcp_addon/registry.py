@@ -11,6 +11,7 @@ session layer knows a failed run may still have changed something.
 Pure Python (no bpy) so the validation rules can be unit-tested anywhere.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from .protocol import describe_value
@@ -42,7 +43,11 @@ class Kind:
 
 
 def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # Finite only: JSON has no NaN or Infinity, yet Python's parser reads those tokens, and NaN
+    # would pass any range check (it compares false with both bounds).
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def _is_color(value):

@@ -115,7 +115,8 @@ class AddonServer:
 
     def _select_wait(self):
         idle = self.settings.idle_timeout
-        return min(_MAX_SELECT_WAIT, idle / 4) if idle else _MAX_SELECT_WAIT
+        wait = min(_MAX_SELECT_WAIT, self.settings.hello_timeout / 4)
+        return min(wait, idle / 4) if idle else wait
 
     def _dispatch(self, key, mask):
         if key.data == "listener":
@@ -128,17 +129,25 @@ class AddonServer:
                 pass
         else:
             connection = key.data
-            try:
-                if mask & selectors.EVENT_WRITE:
-                    connection.flush()
-                if mask & selectors.EVENT_READ and not connection.closed:
-                    connection.on_readable()
-            except Exception:
-                # A bug met by one connection must not take the others down.
-                log.exception("bmcp_addon: dropping %s after an internal error", connection.peer)
-                self._close(connection)
-                return
-            self._apply_one(connection)
+            self._guarded(connection, self._on_events, connection, mask)
+
+    @staticmethod
+    def _on_events(connection, mask):
+        if mask & selectors.EVENT_WRITE:
+            connection.flush()
+        if mask & selectors.EVENT_READ and not connection.closed:
+            connection.on_readable()
+
+    def _guarded(self, connection, work, *arguments):
+        """Run work(*arguments) for one connection, then update its selector interest."""
+        try:
+            work(*arguments)
+        except Exception:
+            # A bug met by one connection must not take the others down.
+            log.exception("bmcp_addon: dropping %s after an internal error", connection.peer)
+            self._close(connection)
+            return
+        self._apply_one(connection)
 
     def _accept(self):
         while True:
@@ -153,15 +162,39 @@ class AddonServer:
             # Frames are small and latency-bound: never let Nagle hold them back.
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             connection = Connection(self, sock, peer)
+            if not self._admit(connection):
+                continue
             log.info("bmcp_addon: %s connected", connection.peer)
             self._connections[sock.fileno()] = connection
             self._selector.register(sock, selectors.EVENT_READ, connection)
+
+    def _admit(self, connection):
+        """False (and closed) when even a refusal has no room; a connection over the cap is
+        kept just long enough to be told why in its own protocol (refusal, then close)."""
+        cap = self.settings.max_connections
+        count = len(self._connections)
+        if count < cap:
+            return True
+        if count >= 2 * cap:
+            # The refusals themselves are bounded: past twice the cap, no explanation.
+            log.warning(
+                "bmcp_addon: %s closed at once: %d connections open (BMCP_MAX_ADDON_CONNECTIONS=%d)",
+                connection.peer, count, cap)
+            connection.close()
+            return False
+        connection.refusal = (
+            f"this addon serves at most {cap} connections at once (BMCP_MAX_ADDON_CONNECTIONS={cap}): "
+            "close one, or raise the setting"
+        )
+        return True
 
     def _apply_dirty(self):
         with self._dirty_lock:
             dirty, self._dirty = self._dirty, set()
         for connection in dirty:
-            self._apply_one(connection)
+            if not connection.closed:
+                # A job finished: the connection may have room for what it holds back.
+                self._guarded(connection, connection.take_inbox)
 
     def _apply_one(self, connection):
         """Bring the selector in line with what the connection needs now."""
@@ -183,12 +216,14 @@ class AddonServer:
             self._selector.modify(connection.sock, events, connection)
 
     def _close_idle(self):
-        limit = self.settings.idle_timeout
-        if not limit:
-            return
         now = time.monotonic()
+        limit = self.settings.idle_timeout
         for connection in list(self._connections.values()):
-            if connection.idle_since(now) > limit:
+            if connection.closed:
+                continue
+            if connection.awaiting_hello and now - connection.connected_at > self.settings.hello_timeout:
+                self._guarded(connection, connection.hello_overdue)
+            elif limit and connection.idle_since(now) > limit:
                 log.info("bmcp_addon: closing %s after %.0f s without traffic", connection.peer, limit)
                 self._close(connection)
 

@@ -5,12 +5,19 @@ import secrets
 import stat
 from dataclasses import dataclass
 
-from .framing import DEFAULT_MAX_FRAME
+from .framing import DEFAULT_MAX_MESSAGE, MAX_MESSAGE_SETTING
 from .private_files import create_private_file, make_private_dirs, read_nofollow, remove_quietly
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 9876
 DEFAULT_IDLE_TIMEOUT = 300.0
+# A connection that has not finished its hello holds a buffer and a descriptor for nothing.
+DEFAULT_HELLO_TIMEOUT = 5.0
+DEFAULT_MAX_CONNECTIONS = 16
+# Requests of one connection waiting for the main thread; beyond this it is not read.
+DEFAULT_MAX_PENDING_JOBS = 64
+# The name the message limit had before the bridge shared it.
+_OLD_MAX_FRAME = "BMCP_ADDON_MAX_FRAME"
 
 
 class SettingsError(ValueError):
@@ -22,9 +29,13 @@ class AddonSettings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     token: str | None = None
-    max_frame: int = DEFAULT_MAX_FRAME
+    # The largest message in JSON bytes, incoming and outgoing (BMCP_MAX_MESSAGE_BYTES).
+    max_message: int = DEFAULT_MAX_MESSAGE
     # Seconds without traffic before a connection is closed; 0 means never.
     idle_timeout: float = DEFAULT_IDLE_TIMEOUT
+    hello_timeout: float = DEFAULT_HELLO_TIMEOUT
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_pending_jobs: int = DEFAULT_MAX_PENDING_JOBS
     # V1 (bare JSON, no token) from loopback peers; off unless the user opts in.
     allow_v1: bool = False
 
@@ -45,22 +56,38 @@ class AddonSettings:
             raise SettingsError(f"port must be between 0 and 65535, got {port}")
         if token is None:
             token = env.get("BMCP_ADDON_TOKEN")
-        max_frame = _number(env, "BMCP_ADDON_MAX_FRAME", DEFAULT_MAX_FRAME, int)
-        if max_frame < 1:
-            raise SettingsError(f"BMCP_ADDON_MAX_FRAME must be at least 1, got {max_frame}")
-        idle_timeout = _number(env, "BMCP_ADDON_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, float)
-        if idle_timeout < 0:
-            raise SettingsError(f"BMCP_ADDON_IDLE_TIMEOUT must be 0 or more, got {idle_timeout}")
         if allow_v1 is None:
             allow_v1 = _switch(env, "BMCP_ALLOW_V1", False)
         return cls(
             host=host,
             port=int(port),
             token=token or None,  # an empty token means "no token", not "the empty token"
-            max_frame=max_frame,
-            idle_timeout=idle_timeout,
             allow_v1=bool(allow_v1),
+            **_limits(env),
         )
+
+
+def _limits(env):
+    """The connection bounds, each checked and named by its setting."""
+    if env.get(_OLD_MAX_FRAME, "").strip():
+        # Refused rather than ignored: a limit the operator set must not silently stop applying.
+        raise SettingsError(
+            f"{_OLD_MAX_FRAME} was renamed {MAX_MESSAGE_SETTING} (the bridge reads it too): rename it"
+        )
+    return {
+        "max_message": _at_least(env, MAX_MESSAGE_SETTING, DEFAULT_MAX_MESSAGE, int, 1),
+        "idle_timeout": _at_least(env, "BMCP_ADDON_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT, float, 0),
+        "hello_timeout": _at_least(env, "BMCP_HELLO_TIMEOUT", DEFAULT_HELLO_TIMEOUT, float, 0.001),
+        "max_connections": _at_least(env, "BMCP_MAX_ADDON_CONNECTIONS", DEFAULT_MAX_CONNECTIONS, int, 1),
+        "max_pending_jobs": _at_least(env, "BMCP_MAX_PENDING_JOBS", DEFAULT_MAX_PENDING_JOBS, int, 1),
+    }
+
+
+def _at_least(env, name, default, kind, minimum):
+    value = _number(env, name, default, kind)
+    if value < minimum or value != value:  # NaN compares false both ways
+        raise SettingsError(f"{name} must be at least {minimum:g}, got {env.get(name)!r}")
+    return value
 
 
 def code_execution_allowed(environ=None):
@@ -70,6 +97,7 @@ def code_execution_allowed(environ=None):
 
 
 DEFAULT_CODE_TIMEOUT = 60.0
+DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024
 DEFAULT_CHECKPOINT_DEBOUNCE = 1.0
 DEFAULT_CHECKPOINT_KEEP = 5
 
@@ -83,6 +111,12 @@ def code_timeout(environ=None):
     """The longest code.execute may run, in seconds (BMCP_CODE_TIMEOUT): its default and
     the ceiling a caller's timeout_s cannot exceed."""
     return _positive(environ, "BMCP_CODE_TIMEOUT", DEFAULT_CODE_TIMEOUT, float)
+
+
+def max_output_bytes(environ=None):
+    """How much of its stdout, and of its stderr, one code.execute keeps (BMCP_MAX_OUTPUT_BYTES):
+    output is held in memory and sent in one reply, so it must stay well under the message limit."""
+    return _positive(environ, "BMCP_MAX_OUTPUT_BYTES", DEFAULT_MAX_OUTPUT_BYTES, int, allow_zero=True)
 
 
 def checkpoint_debounce(environ=None):

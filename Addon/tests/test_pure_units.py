@@ -46,7 +46,7 @@ def test_frame_reader_refuses_oversized_header_but_keeps_earlier_frames():
     bodies = reader.feed(encode_frame({"ok": 1}) + struct.pack(">I", 101))
     assert bodies == [b'{"ok":1}']
     assert isinstance(reader.error, FrameTooLarge)
-    assert str(reader.error) == "frame of 101 bytes exceeds the limit of 100 bytes"
+    assert str(reader.error) == "incoming message of 101 bytes exceeds the limit of 100 bytes (BMCP_MAX_MESSAGE_BYTES=100)"
     assert reader.feed(encode_frame({"later": 1})) == []
 
 
@@ -96,7 +96,11 @@ def test_v1_reader_waits_on_partial_input_including_open_strings():
 def test_v1_reader_size_limit():
     reader = V1Reader(max_size=10)
     reader.feed(b'{"a": "' + b"x" * 20)
-    assert "limit of 10 bytes" in str(reader.error)
+    assert str(reader.error) == (
+        "incoming message exceeds the limit of 10 bytes without ending (BMCP_MAX_MESSAGE_BYTES=10)")
+    whole = V1Reader(max_size=10)
+    assert whole.feed(b'{"a": "123456"}') == []  # 15 bytes, arrived at once
+    assert str(whole.error) == "incoming message of 15 bytes exceeds the limit of 10 bytes (BMCP_MAX_MESSAGE_BYTES=10)"
 
 
 # -- protocol checks -------------------------------------------------------------
@@ -185,8 +189,9 @@ def test_registry_refuses_duplicates(registry):
 
 def test_settings_from_env_and_overrides():
     env = {"BMCP_ADDON_HOST": "0.0.0.0", "BMCP_ADDON_PORT": "1234", "BMCP_ADDON_TOKEN": "t",
-           "BMCP_ADDON_MAX_FRAME": "99", "BMCP_ADDON_IDLE_TIMEOUT": "0"}
-    assert AddonSettings.from_env(environ=env) == AddonSettings("0.0.0.0", 1234, "t", 99, 0.0)
+           "BMCP_MAX_MESSAGE_BYTES": "99", "BMCP_ADDON_IDLE_TIMEOUT": "0", "BMCP_HELLO_TIMEOUT": "0.5",
+           "BMCP_MAX_ADDON_CONNECTIONS": "3", "BMCP_MAX_PENDING_JOBS": "7"}
+    assert AddonSettings.from_env(environ=env) == AddonSettings("0.0.0.0", 1234, "t", 99, 0.0, 0.5, 3, 7)
     overridden = AddonSettings.from_env(host="127.0.0.1", port=0, token="f", environ=env)
     assert (overridden.host, overridden.port, overridden.token) == ("127.0.0.1", 0, "f")
     assert AddonSettings.from_env(environ={}) == AddonSettings()
@@ -194,10 +199,26 @@ def test_settings_from_env_and_overrides():
 
 
 @pytest.mark.parametrize("env", [{"BMCP_ADDON_PORT": "x"}, {"BMCP_ADDON_PORT": "70000"},
-                                 {"BMCP_ADDON_IDLE_TIMEOUT": "-1"}, {"BMCP_ADDON_MAX_FRAME": "0"}])
+                                 {"BMCP_ADDON_IDLE_TIMEOUT": "-1"}])
 def test_settings_errors(env):
     with pytest.raises(SettingsError):
         AddonSettings.from_env(environ=env)
+
+
+@pytest.mark.parametrize("name, value", [("BMCP_MAX_MESSAGE_BYTES", "0"), ("BMCP_MAX_MESSAGE_BYTES", "x"),
+                                         ("BMCP_HELLO_TIMEOUT", "0"), ("BMCP_HELLO_TIMEOUT", "nan"),
+                                         ("BMCP_MAX_ADDON_CONNECTIONS", "0"), ("BMCP_MAX_PENDING_JOBS", "-3")])
+def test_bad_limits_are_refused_naming_the_setting(name, value):
+    with pytest.raises(SettingsError) as caught:
+        AddonSettings.from_env(environ={name: value})
+    assert name in str(caught.value)
+
+
+def test_old_message_limit_name_is_refused_naming_the_new_one():
+    with pytest.raises(SettingsError) as caught:
+        AddonSettings.from_env(environ={"BMCP_ADDON_MAX_FRAME": "1000"})
+    assert str(caught.value) == (
+        "BMCP_ADDON_MAX_FRAME was renamed BMCP_MAX_MESSAGE_BYTES (the bridge reads it too): rename it")
 
 
 def test_code_switch():

@@ -26,7 +26,7 @@ def env_configured(launch_blender):
         BMCP_ADDON_PORT="0",
         BMCP_ADDON_TOKEN="envtok",
         BMCP_ADDON_IDLE_TIMEOUT="1",
-        BMCP_ADDON_MAX_FRAME="1000",
+        BMCP_MAX_MESSAGE_BYTES="1000",
     )
     blender = launch_blender(headless_command(), env)
     yield blender
@@ -49,15 +49,15 @@ def test_env_vars_configure_port_and_token(env_configured):
         assert client.hello(token="envtok")["type"] == "hello"
 
 
-def test_env_max_frame(env_configured):
+def test_env_max_message(env_configured):
     with FramedClient(env_configured.address) as client:
         client.hello(token="envtok")
         answer = client.request("code.execute", {"code": "print('x' * 900)"})
-        assert answer["type"] == "reply"  # replies are not limited, only incoming frames
+        assert answer["type"] == "reply"
         client.send({"type": "request", "id": "big", "op": "code.execute", "params": {"code": "#" * 2000}})
         answer = client.receive()
-        assert answer["error"]["code"] == "frame_too_large"
-        assert "limit of 1000 bytes" in answer["error"]["message"]
+        assert answer["error"]["code"] == "too_large"
+        assert "limit of 1000 bytes (BMCP_MAX_MESSAGE_BYTES=1000)" in answer["error"]["message"]
         assert client.is_closed_by_peer()
 
 
