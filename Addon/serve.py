@@ -18,6 +18,26 @@ def _script_arguments():
     return sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
 
 
+def _start_coverage(addon_root):
+    """ADDON_COVERAGE_DIR=DIR (scripts/test.sh): measure the addon with coverage.py, one data file
+    per Blender in DIR, combined after the run. ADDON_COVERAGE_LIB names where coverage.py is
+    installed (Blender's own Python does not have it); it goes last on sys.path."""
+    folder = os.environ.get("ADDON_COVERAGE_DIR")
+    if not folder:
+        return None
+    library = os.environ.get("ADDON_COVERAGE_LIB")
+    if library and library not in sys.path:
+        sys.path.append(library)
+    import atexit
+    import coverage
+
+    measured = coverage.Coverage(data_file=os.path.join(folder, ".coverage"), data_suffix=True,
+                                 source=[os.path.join(addon_root, "bmcp_addon")], concurrency=["thread"])
+    measured.start()
+    atexit.register(lambda: (measured.stop(), measured.save()))
+    return measured
+
+
 def main():
     parser = argparse.ArgumentParser(prog="blender -b --python Addon/serve.py --")
     parser.add_argument("--host", help="address to listen on (env BMCP_ADDON_HOST, default 127.0.0.1)")
@@ -41,6 +61,7 @@ def main():
     args = parser.parse_args(_script_arguments())
 
     addon_root = os.path.dirname(os.path.abspath(__file__))
+    measured = _start_coverage(addon_root)
     if addon_root not in sys.path:
         sys.path.insert(0, addon_root)
     import bmcp_addon
@@ -48,6 +69,9 @@ def main():
     bmcp_addon.serve(
         host=args.host, port=args.port, token=args.token, token_file=args.token_file, allow_v1=args.allow_v1
     )
+    if measured is not None:  # headless: serve returned at SIGTERM; saved now, not only at exit
+        measured.stop()
+        measured.save()
 
 
 main()

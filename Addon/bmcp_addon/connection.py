@@ -68,7 +68,14 @@ class Connection:
 
     @property
     def awaiting_hello(self):
-        """v2 (or not yet known) and not greeted; V1 has no hello to wait for."""
+        """v2 (or not yet known) and not greeted; V1 has no hello to wait for. A peer that has
+        sent nothing yet is not waited on while V1 is allowed: V1 clients (the popular Blender
+        MCP servers) connect at start and speak at their first tool call, minutes later. It
+        holds no buffer meanwhile, and BMCP_MAX_ADDON_CONNECTIONS still counts it."""
+        # (Read from settings, not v1_allowed(): this runs on the network thread, and the GUI's
+        # preference is bpy data; a GUI Blender is where V1 clients are the usual case.)
+        if self.protocol is None and (self.server.settings.allow_v1 or self.server.mode == "gui"):
+            return False
         return not self.greeted and self.protocol != "v1"
 
     @property

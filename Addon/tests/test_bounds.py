@@ -30,6 +30,15 @@ def tight(launch_blender):
 
 
 @pytest.fixture(scope="module")
+def strict(launch_blender):
+    """A short hello deadline with V1 off: a peer that says nothing has nothing to wait for."""
+    env = clean_env(BMCP_HELLO_TIMEOUT=HELLO_TIMEOUT, BMCP_ADDON_TOKEN=TOKEN)
+    blender = launch_blender(headless_command("--host", "127.0.0.1", "--port", "0"), env)
+    yield blender
+    blender.stop()
+
+
+@pytest.fixture(scope="module")
 def capped(launch_blender):
     """Few connections, few pending jobs per connection, and a raised output cap."""
     env = clean_env(BMCP_MAX_ADDON_CONNECTIONS=CONNECTION_CAP, BMCP_MAX_PENDING_JOBS=PENDING_CAP,
@@ -130,14 +139,23 @@ def test_an_incoming_v1_message_over_the_limit_is_refused_naming_the_setting(tig
 # -- hello deadline (BMCP_HELLO_TIMEOUT) --------------------------------------------------
 
 
-def test_a_silent_connection_is_closed_after_the_hello_timeout(tight):
-    with greeted(tight.address, TOKEN) as early:
-        with FramedClient(tight.address) as silent:
+def test_a_silent_connection_is_closed_after_the_hello_timeout(strict):
+    with greeted(strict.address, TOKEN) as early:
+        with FramedClient(strict.address) as silent:
             with pytest.raises(ConnectionClosed) as closed:
                 silent.receive()
             assert "0 of 4 bytes" in str(closed.value)  # closed without a word: its protocol is unknown
         # Greeted before the silent one and idle as long: the deadline is for the hello only.
         assert early.call("addon.health")["mode"] == "headless"
+
+
+def test_a_silent_v1_client_is_not_cut_off_while_v1_is_allowed(tight):
+    """V1 clients connect at start and speak at their first tool call: the deadline is for a
+    hello begun and not finished, and a peer that sent nothing has begun none."""
+    with V1Client(tight.address) as v1:
+        time.sleep(HELLO_TIMEOUT * 2.5)
+        assert v1.command("execute_code", {"code": "print('late')"}) == {
+            "status": "success", "result": {"executed": True, "result": "late\n"}}
 
 
 def test_a_hello_left_unfinished_gets_hello_timeout_naming_the_setting(tight):
