@@ -5,8 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh --tests
-swift build
-swift test
+# Built once with coverage: the unit tests and every service the suites below start write
+# profiles (one pooled file per executable), merged by scripts/coverage.sh at the end.
+rm -rf test-artifacts/profiles
+mkdir -p test-artifacts/profiles
+export LLVM_PROFILE_FILE="$PWD/test-artifacts/profiles/%4m.profraw"
+swift build --enable-code-coverage
+swift test --enable-code-coverage
 # The wire parsers under libFuzzer, about a minute (scripts/fuzz.sh alone runs longer).
 scripts/fuzz.sh --ci
 
@@ -15,6 +20,15 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 # mcp 1.x, the handshake-era client of the conformance matrix, cannot share .venv with mcp 2.x.
 if [ ! -x .venv-mcp1/bin/python ]; then python3 -m venv .venv-mcp1; fi
 .venv-mcp1/bin/python -m pip install --quiet --disable-pip-version-check -r Tests/Conformance/requirements-mcp1.txt
+# The addon's input handling under atheris, about a minute (scripts/fuzz-addon.sh alone runs longer).
+scripts/fuzz-addon.sh --ci
+
+# The addon under coverage.py inside every Blender the suites start (Addon/serve.py): not
+# BMCP_* names, so the tests that clear those for a clean Blender keep measuring.
+rm -rf test-artifacts/addon-coverage
+mkdir -p test-artifacts/addon-coverage
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --target .build-pycoverage "$(grep '^coverage==' Tests/requirements.txt)"
+export ADDON_COVERAGE_DIR="$PWD/test-artifacts/addon-coverage" ADDON_COVERAGE_LIB="$PWD/.build-pycoverage"
 
 # Every benchmark, briefly, so none rots (numbers are not checked; scripts/bench.sh measures).
 BMCP_BIN_DIR="$PWD/.build/debug" .venv/bin/python Tests/Benchmarks/run.py --smoke
@@ -23,3 +37,7 @@ BMCP_BIN_DIR="$PWD/.build/debug" .venv/bin/python Tests/Benchmarks/run.py --smok
 .venv/bin/python -m pytest Addon/tests "$@"
 .venv/bin/python -m pytest Tests/DictionaryCheck Tests/Compose Tests/EndToEnd "$@"
 .venv/bin/python -m pytest Tests/Conformance "$@"
+
+# One merged coverage report per language (Swift: unit + end-to-end; the addon: every
+# Blender), each naming every file under 80 %.
+scripts/coverage.sh

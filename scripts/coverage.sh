@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One merged Swift line-coverage report for the whole test run: the unit tests' profile and
+# one pooled profile per executable that the end-to-end, conformance and compose-free suites
+# started (scripts/test.sh exports LLVM_PROFILE_FILE into test-artifacts/profiles/ and builds
+# with --enable-code-coverage, so this needs no second build). Prints the total and every
+# source file under 80 %; writes test-artifacts/coverage-swift.txt.
+#
+#   scripts/coverage.sh [--min-file 80]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+min_file=80
+[ "${1:-}" = "--min-file" ] && min_file=$2
+
+bin=$(swift build --show-bin-path --enable-code-coverage)
+tools=$(dirname "$(command -v swift)")
+profdata=$tools/llvm-profdata
+cov=$tools/llvm-cov
+for tool in "$profdata" "$cov"; do
+    [ -x "$tool" ] || { echo "coverage.sh: $tool is missing (it comes with the Swift toolchain)" >&2; exit 2; }
+done
+
+shopt -s nullglob
+profiles=(test-artifacts/profiles/*.profraw "$bin"/codecov/*.profraw)
+[ ${#profiles[@]} -gt 0 ] || { echo "coverage.sh: no profiles found: run scripts/test.sh first" >&2; exit 2; }
+merged=test-artifacts/coverage.profdata
+"$profdata" merge -sparse "${profiles[@]}" -o "$merged"
+
+objects=()
+for name in mcp-front session-broker blender-bridge log-writer prompt-service bmcp; do
+    [ -x "$bin/$name" ] && objects+=(-object "$bin/$name")
+done
+for bundle in "$bin"/*.xctest; do objects+=(-object "$bundle"); done
+report=test-artifacts/coverage-swift.txt
+"$cov" report "${objects[@]:1}" -instr-profile "$merged" \
+    -ignore-filename-regex '(\.build|Tests|checkouts)/' > "$report"
+
+total=$(awk '$1 == "TOTAL" { print $10 }' "$report")
+echo "Swift line coverage, unit and end-to-end tests merged: $total (report: $report)"
+echo "Files under $min_file % of lines:"
+awk -v min="$min_file" 'NR > 2 && $1 != "TOTAL" && $10 ~ /%$/ { pct = $10; sub("%", "", pct); if (pct + 0 < min) printf "  %6s  %s\n", $10, $1 }' "$report" | sort -n
+
+# The addon: coverage.py data from every Blender (Addon/serve.py with ADDON_COVERAGE_DIR).
+addon_data=(test-artifacts/addon-coverage/.coverage.*)
+if [ ${#addon_data[@]} -gt 0 ]; then
+    python=.venv/bin/python
+    (cd test-artifacts/addon-coverage && "../../$python" -m coverage combine --quiet --data-file=.coverage .coverage.* >/dev/null)
+    "$python" -m coverage report --data-file=test-artifacts/addon-coverage/.coverage > test-artifacts/coverage-addon.txt
+    echo "Addon line coverage inside Blender: $(awk '$1 == "TOTAL" { print $NF }' test-artifacts/coverage-addon.txt) (report: test-artifacts/coverage-addon.txt)"
+    echo "Files under $min_file %:"
+    awk -v min="$min_file" '$NF ~ /%$/ && $1 != "TOTAL" && $1 != "Name" { pct = $NF; sub("%", "", pct); if (pct + 0 < min) printf "  %6s  %s\n", $NF, $1 }' test-artifacts/coverage-addon.txt | sort -n
+else
+    echo "coverage.sh: no addon coverage data (was ADDON_COVERAGE_DIR set for the suites?)" >&2
+    exit 2
+fi
