@@ -220,6 +220,20 @@ def test_bad_input_gets_the_right_status_and_a_json_error(front):
     error_of(api(front, "GET", "/nowhere"), 404, "not_found")
 
 
+def test_path_ids_are_percent_decoded(front):
+    """Found through schemathesis (test_api_schema.py): a path's session id or tool name reached
+    the broker still percent-encoded, so `s%2D…` was not the session `s-…`."""
+    session = api(front, "POST", "/api/sessions", json={"name": "escaped"}).json()["session_id"]
+    escaped = session.replace("-", "%2D")
+    assert api(front, "GET", f"/api/sessions/{escaped}").json()["session_id"] == session
+    from system import wait_for
+    wait_for(lambda: api(front, "GET", f"/api/sessions/{escaped}/design").status_code == 200, 30, "design.md by an escaped id", interval=0.1)
+    assert "'../../etc'" in error_of(api(front, "GET", "/api/sessions/..%2F..%2Fetc/state"), 400, "bad_params")
+    assert "percent-encoded UTF-8" in error_of(api(front, "GET", "/api/sessions/s%FF/state"), 400, "bad_params")
+    ran = api(front, "POST", f"/api/sessions/{session}/tools/get%5Fscene%5Finfo", json={})
+    assert ran.status_code == 200 and ran.json()["tool"] == "get_scene_info", ran.text
+
+
 def test_every_refusal_the_api_gives_is_declared_in_openapi(front):
     """Found by schemathesis (test_api_schema.py): statuses the API answers with that
     openapi.yaml did not list."""
