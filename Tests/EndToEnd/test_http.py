@@ -220,6 +220,39 @@ def test_bad_input_gets_the_right_status_and_a_json_error(front):
     error_of(api(front, "GET", "/nowhere"), 404, "not_found")
 
 
+def test_path_ids_are_percent_decoded(front):
+    """Found through schemathesis (test_api_schema.py): a path's session id or tool name reached
+    the broker still percent-encoded, so `s%2D…` was not the session `s-…`."""
+    session = api(front, "POST", "/api/sessions", json={"name": "escaped"}).json()["session_id"]
+    escaped = session.replace("-", "%2D")
+    assert api(front, "GET", f"/api/sessions/{escaped}").json()["session_id"] == session
+    from system import wait_for
+    wait_for(lambda: api(front, "GET", f"/api/sessions/{escaped}/design").status_code == 200, 30, "design.md by an escaped id", interval=0.1)
+    assert "'../../etc'" in error_of(api(front, "GET", "/api/sessions/..%2F..%2Fetc/state"), 400, "bad_params")
+    assert "percent-encoded UTF-8" in error_of(api(front, "GET", "/api/sessions/s%FF/state"), 400, "bad_params")
+    ran = api(front, "POST", f"/api/sessions/{session}/tools/get%5Fscene%5Finfo", json={})
+    assert ran.status_code == 200 and ran.json()["tool"] == "get_scene_info", ran.text
+
+
+def test_every_refusal_the_api_gives_is_declared_in_openapi(front):
+    """Found by schemathesis (test_api_schema.py): statuses the API answers with that
+    openapi.yaml did not list."""
+    session = api(front, "POST", "/api/sessions", json={"name": "declared"}).json()["session_id"]
+    import yaml
+    from system import REPO
+    spec = yaml.safe_load((REPO / "Services/mcp-front/Core/Dashboard/openapi.yaml").read_text())
+    declared = lambda path, method: set(spec["paths"][path][method]["responses"])  # noqa: E731
+    assert "keep_checkpoint" in error_of(api(front, "DELETE", f"/api/sessions/{session}?keep_checkpoint=null"), 400, "bad_params")
+    assert "400" in declared("/api/sessions/{id}", "delete")
+    error_of(api(front, "POST", "/api/sessions", json={"instance": ""}), 404, "unknown_instance")
+    assert "404" in declared("/api/sessions", "post")
+    error_of(api(front, "POST", f"/api/sessions/{session}/tools/get_scene_info", json=[]), 400, "bad_json")
+    assert "400" in declared("/api/sessions/{id}/tools/{tool}", "post")
+    for part in ("state", "design", "plan", "elevation", "blender-log", "render"):
+        error_of(api(front, "GET", f"/api/sessions/a%20b/{part}"), 400, "bad_params")
+        assert "400" in declared(f"/api/sessions/{{id}}/{part}", "get"), part
+
+
 def test_auth_can_be_turned_off_explicitly_on_loopback_only(system):
     """The token is the default (test_access.py); `--http-auth off` is the explicit way out."""
     import subprocess

@@ -47,7 +47,7 @@ struct HTTPAPI: Sendable {
         api.get("sessions/:id/blender-log") { _, context in try await file(try id(context), "blender.log", type: "text/plain; charset=utf-8") }
         api.get("sessions/:id/render") { _, context in try await render(try id(context)) }
         api.post("sessions/:id/tools/:tool") { request, context in
-            try await runTool(context.parameters.get("tool") ?? "", session: try id(context), request)
+            try await runTool(try pathParameter(context, "tool"), session: try id(context), request)
         }
         api.get("events") { request, _ in
             if let full = streams.refusal() { return full }
@@ -170,10 +170,19 @@ struct HTTPAPI: Sendable {
     // MARK: Request and response bodies
 
     private func id(_ context: BasicRequestContext) throws -> String {
-        guard let id = context.parameters.get("id"), !id.isEmpty else {
-            throw APIError(.badRequest, code: "bad_params", "the path needs a session id")
+        try pathParameter(context, "id", naming: "a session id")
+    }
+
+    /// A path segment as the client meant it: the router hands it over still percent-encoded,
+    /// and `s%2D1` is the same session as `s-1` (RFC 3986 §6.2.2.2).
+    private func pathParameter(_ context: BasicRequestContext, _ name: String, naming what: String = "a tool name") throws -> String {
+        guard let raw = context.parameters.get(name), !raw.isEmpty else {
+            throw APIError(.badRequest, code: "bad_params", "the path needs \(what)")
         }
-        return id
+        guard let decoded = raw.removingPercentEncoding, !decoded.isEmpty else {
+            throw APIError(.badRequest, code: "bad_params", "the path's \(what) '\(raw)' is not percent-encoded UTF-8")
+        }
+        return decoded
     }
 
     /// The request's JSON object body (empty allowed), refusing unknown fields when `allowed` is given.
