@@ -50,6 +50,9 @@ if [ ${#addon_data[@]} -gt 0 ]; then
     echo "Files under $min_file %:"
     awk -v min="$min_file" '$NF ~ /%$/ && $1 != "TOTAL" && $1 != "Name" { pct = $NF; sub("%", "", pct); if (pct + 0 < min) printf "  %6s  %s\n", $NF, $1 }' test-artifacts/coverage-addon.txt | sort -n
 else
-    echo "coverage.sh: no addon coverage data (was ADDON_COVERAGE_DIR set for the suites?)" >&2
-    exit 2
+    # Not measured by default yet: under coverage.py's tracer the code.execute watchdog's
+    # timeout did not stop `while True: pass` (Addon/tests/test_ops_code_render_files.py hung).
+    # To measure anyway: export ADDON_COVERAGE_DIR=<dir> ADDON_COVERAGE_LIB=<coverage.py's
+    # folder> before the addon suites, then run this script.
+    echo "Addon coverage: not measured in this run (ADDON_COVERAGE_DIR was not set)"
 fi
