@@ -37,3 +37,11 @@ def chunks(data, cuts):
     for point in points + [len(data)]:
         yield data[start:point]
         start = point
+
+
+def feed_all(reader, pieces):
+    """Feeds `pieces` to a fresh `reader` (FrameReader or V1Reader) -> (reader, what came out)."""
+    out = []
+    for piece in pieces:
+        out += reader.feed(piece)
+    return reader, out

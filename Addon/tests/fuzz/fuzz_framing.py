@@ -16,20 +16,12 @@ with atheris.instrument_imports():
 LIMIT = 8192
 
 
-def feed_all(pieces):
-    reader = FrameReader(LIMIT)
-    bodies = []
-    for piece in pieces:
-        bodies += reader.feed(piece)
-    return reader, bodies
-
-
 def test_one_input(data):
     framed, cuts, stream = fuzz_common.split_input(data)
     if framed:
         stream = b"".join(HEADER.pack(len(body)) + body for body in stream.split(b"\n\n"))
-    whole, whole_bodies = feed_all([stream])
-    split, split_bodies = feed_all(fuzz_common.chunks(stream, cuts))
+    whole, whole_bodies = fuzz_common.feed_all(FrameReader(LIMIT), [stream])
+    split, split_bodies = fuzz_common.feed_all(FrameReader(LIMIT), fuzz_common.chunks(stream, cuts))
     assert whole_bodies == split_bodies, "a split changed the frames"
     assert (whole.error is None) == (split.error is None), "a split changed the error"
     assert whole.error is None or isinstance(whole.error, FrameTooLarge)

@@ -11,18 +11,10 @@ with atheris.instrument_imports():
 LIMIT = 16 * 1024
 
 
-def feed_all(pieces):
-    reader = V1Reader(LIMIT)
-    messages = []
-    for piece in pieces:
-        messages += reader.feed(piece)
-    return reader, messages
-
-
 def test_one_input(data):
     _, cuts, stream = fuzz_common.split_input(data)
-    whole, whole_messages = feed_all([stream])
-    split, split_messages = feed_all(fuzz_common.chunks(stream, cuts))
+    whole, whole_messages = fuzz_common.feed_all(V1Reader(LIMIT), [stream])
+    split, split_messages = fuzz_common.feed_all(V1Reader(LIMIT), fuzz_common.chunks(stream, cuts))
     # NaN != NaN, so compare what would go back on the wire, not the values.
     assert repr(whole_messages) == repr(split_messages), "a split changed the messages"
     assert (whole.error is None) == (split.error is None), "a split changed the error"
