@@ -33,6 +33,10 @@ extension Settings {
 }
 
 extension Setting {
+    /// The default of a whole-number setting, for callers that take the value as a parameter
+    /// (one place holds each default: the row in the table above).
+    public var defaultCount: Int { Int(defaultValue)! }
+
     /// The value as a whole number in `range`; the error names the flag and the variable.
     public func count(_ flagValue: String?, in range: ClosedRange<Int> = 1...Int(Int32.max)) throws -> Int {
         let raw = resolve(flagValue)

@@ -18,7 +18,7 @@ public struct LogWriterConfiguration: Sendable {
 
     public init(eventsOutEndpoint: String, eventsInEndpoint: String, brokerEndpoint: String,
                 queryEndpoint: String, dataDirectory: String, designLanguage: String = "auto",
-                openFiles: Int = 256, backlogBytes: Int = 64 * 1024 * 1024) {
+                openFiles: Int = Settings.logOpenFiles.defaultCount, backlogBytes: Int = Settings.logBacklogBytes.defaultCount) {
         self.designLanguage = designLanguage
         self.openFiles = openFiles
         self.backlogBytes = backlogBytes

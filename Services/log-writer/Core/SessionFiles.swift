@@ -1,5 +1,6 @@
 import BusMessages
 import Foundation
+import ServiceKit
 
 /// A session's folder under `BMCP_DATA/sessions/<id>/`: command.log, blender.log, events.log,
 /// state.json, design.md with plan.svg and elevation.svg, code/ and renders/. Lines are appended whole; state.json and
@@ -23,7 +24,7 @@ final class SessionFiles {
 
     /// Never fails: a data directory that cannot be written yet is reported by `writableError()`
     /// and written to once it can be; reads go on meanwhile.
-    init(dataDirectory: String, openFiles: Int = 256) {
+    init(dataDirectory: String, openFiles: Int = Settings.logOpenFiles.defaultCount) {
         root = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("sessions", isDirectory: true)
         handles = OpenFiles(capacity: openFiles)
         try? makeFolder(root)

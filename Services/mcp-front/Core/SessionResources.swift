@@ -17,7 +17,7 @@ actor SessionResources {
         ("elevation.svg", "image/svg+xml", "the south elevation, drawn from the same facts as design.md"),
     ]
     /// Resources per page of resources/list: BMCP_LIST_PAGE (checked at start by mcp-front).
-    static let pageSize = (try? Settings.listPage.count(nil, in: 1...10_000)) ?? 100
+    static let pageSize = (try? Settings.listPage.count(nil, in: 1...10_000)) ?? Settings.listPage.defaultCount
 
     private let logs: RequestClient
     private let timeout: Duration

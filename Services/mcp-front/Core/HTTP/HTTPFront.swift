@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -19,8 +20,8 @@ public struct HTTPFront: Sendable {
         public var allowedHosts: Set<String>
         public var maxBody: Int
         /// BMCP_HTTP_SESSIONS and BMCP_SSE_STREAMS (Limits.swift).
-        public var maxSessions = 256
-        public var maxStreams = 512
+        public var maxSessions = ServiceKit.Settings.httpSessions.defaultCount
+        public var maxStreams = ServiceKit.Settings.sseStreams.defaultCount
 
         /// `host:port`, `[v6]:port` or `:port` (all interfaces are never implied: `:port` is loopback).
         public init(address: String, token: String?, allowedOrigins: Set<String>, allowedHosts: Set<String> = [],

@@ -26,7 +26,7 @@ actor MCPHTTPSessions {
     private let maxSessions: Int
     private var entries: [String: Entry] = [:]
 
-    init(backend: MCPBackend, logger: Logger, idleLimit: Duration = .seconds(3600), maxSessions: Int = 256) {
+    init(backend: MCPBackend, logger: Logger, idleLimit: Duration = .seconds(3600), maxSessions: Int = Settings.httpSessions.defaultCount) {
         self.backend = backend
         self.logger = logger
         self.idleLimit = idleLimit

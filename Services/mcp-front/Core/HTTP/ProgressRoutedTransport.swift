@@ -83,7 +83,7 @@ actor ProgressRoutedTransport: Transport, HTTPContextProviding {
             } catch {
                 continuation.finish(throwing: error)
             }
-            await self.closeProgress(token)
+            closeProgress(token)  // the task runs on this actor
         }
         return .stream(merged, headers: headers)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 import Hummingbird
 
 /// Every Server-Sent Events body mcp-front is writing (MCP streams and `/api/events`). Each one
@@ -13,7 +14,7 @@ final class SSEStreams: @unchecked Sendable {
     /// BMCP_SSE_STREAMS: streams written at once.
     let limit: Int
 
-    init(keepAlive: Duration = .seconds(15), limit: Int = 512) {
+    init(keepAlive: Duration = .seconds(15), limit: Int = Settings.sseStreams.defaultCount) {
         self.keepAlive = keepAlive
         self.limit = limit
     }
