@@ -14,12 +14,21 @@ extension Settings {
     public static let logBacklogBytes = Setting(
         flag: "log-backlog-bytes", environment: "BMCP_LOG_BACKLOG_BYTES", defaultValue: "67108864",
         summary: "bytes of events log-writer holds in memory while the data directory cannot be written; beyond them it holds only which events to fetch again from the broker's history")
+    public static let eventHistoryEvents = Setting(
+        flag: "event-history-events", environment: "BMCP_EVENT_HISTORY_EVENTS", defaultValue: "10000",
+        summary: "events the broker keeps for a subscriber that missed some (log-writer after a restart or a full disk asks for them again); an older one is reported as lost, never skipped silently")
+    public static let eventHistoryBytes = Setting(
+        flag: "event-history-bytes", environment: "BMCP_EVENT_HISTORY_BYTES", defaultValue: "16777216",
+        summary: "bytes of events the broker keeps for a subscriber that missed some, beside BMCP_EVENT_HISTORY_EVENTS; whichever is reached first drops the oldest")
     public static let httpSessions = Setting(
         flag: "http-sessions", environment: "BMCP_HTTP_SESSIONS", defaultValue: "256",
         summary: "open MCP sessions over HTTP (handshake era); one more is refused with 503 until one ends or idles out")
     public static let sseStreams = Setting(
         flag: "sse-streams", environment: "BMCP_SSE_STREAMS", defaultValue: "512",
         summary: "Server-Sent Events streams mcp-front writes at once (MCP streams and /api/events); one more is refused with 503")
+    public static let sseReplayBytes = Setting(
+        flag: "sse-replay-bytes", environment: "BMCP_SSE_REPLAY_BYTES", defaultValue: "1048576",
+        summary: "bytes of sent events each MCP session over HTTP keeps so a client can resume a broken stream (Last-Event-ID); the oldest go first, and resuming from one that went is refused with a message naming this setting")
     public static let listPage = Setting(
         flag: "list-page", environment: "BMCP_LIST_PAGE", defaultValue: "100",
         summary: "items per page of every list mcp-front answers with a cursor (resources/list, the sessions list)")

@@ -20,6 +20,10 @@ public struct BrokerConfiguration: Sendable {
     /// `safe`: journal entries are fsynced before the answer; `fast`: left to the OS (a crash of
     /// the broker loses nothing, a crash of the machine may lose the last entries).
     public var durableJournal: Bool
+    /// BMCP_EVENT_HISTORY_EVENTS and BMCP_EVENT_HISTORY_BYTES: the events kept for subscribers
+    /// that missed some (`events.replay`).
+    public var historyEvents = Settings.eventHistoryEvents.defaultCount
+    public var historyBytes = Settings.eventHistoryBytes.defaultCount
 
     public init(clientsEndpoint: String, workersEndpoint: String, eventsInEndpoint: String,
                 eventsOutEndpoint: String, heartbeat: Duration = .seconds(1), dataDirectory: URL,
@@ -101,7 +105,7 @@ public final class SessionBroker {
         proxy = try EventProxy(
             loop: loop, inputEndpoint: configuration.eventsInEndpoint, outputEndpoint: configuration.eventsOutEndpoint,
             brokerSourcePrefix: "session-broker/")
-        events = try EventPublisher(loop: loop, endpoint: EventProxy.localInput, source: source, history: EventHistory())
+        events = try EventPublisher(loop: loop, endpoint: EventProxy.localInput, source: source, history: EventHistory(maxEvents: configuration.historyEvents, maxBytes: configuration.historyBytes))
 
         clients = try loop.makeSocket(.router)
         try clients.set(.maxMessageSize(Int64(EnvelopeCodec.defaultLimit)))

@@ -39,13 +39,15 @@ public struct SessionBrokerCommand: AsyncParsableCommand {
         case "safe": durable = true
         case let other: throw ValidationError("--\(Settings.durability.flag) must be fast or safe, got '\(other)'")
         }
-        let configuration = BrokerConfiguration(
+        var configuration = BrokerConfiguration(
             clientsEndpoint: broker.clients, workersEndpoint: broker.workers,
             eventsInEndpoint: events.input, eventsOutEndpoint: events.output,
             heartbeat: try heartbeat.interval(),
             dataDirectory: URL(fileURLWithPath: data.directory).standardizedFileURL,
             idleTimeout: try Settings.sessionIdle.seconds(sessionIdle),
             ownerLease: try Settings.sessionLease.seconds(sessionLease), durableJournal: durable)
+        configuration.historyEvents = try Settings.eventHistoryEvents.count(nil, in: 1...10_000_000)
+        configuration.historyBytes = try Settings.eventHistoryBytes.count(nil, in: 65_536...Int(Int32.max))
         try await ServiceRunner.run([SessionBrokerService(configuration: configuration)], logger: logger)
     }
 }

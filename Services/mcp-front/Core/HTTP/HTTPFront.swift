@@ -22,6 +22,8 @@ public struct HTTPFront: Sendable {
         /// BMCP_HTTP_SESSIONS and BMCP_SSE_STREAMS (Limits.swift).
         public var maxSessions = ServiceKit.Settings.httpSessions.defaultCount
         public var maxStreams = ServiceKit.Settings.sseStreams.defaultCount
+        /// BMCP_SSE_REPLAY_BYTES: events each handshake-era MCP session keeps for resumption.
+        public var replayBytes = ServiceKit.Settings.sseReplayBytes.defaultCount
 
         /// `host:port`, `[v6]:port` or `:port` (all interfaces are never implied: `:port` is loopback).
         public init(address: String, token: String?, allowedOrigins: Set<String>, allowedHosts: Set<String> = [],
@@ -62,7 +64,7 @@ public struct HTTPFront: Sendable {
     let logger: Logger
 
     func run() async throws {
-        let sessions = MCPHTTPSessions(backend: backend, logger: logger, maxSessions: settings.maxSessions)
+        let sessions = MCPHTTPSessions(backend: backend, logger: logger, maxSessions: settings.maxSessions, replayBytes: settings.replayBytes)
         let streams = SSEStreams(limit: settings.maxStreams)
         let router = Router()
         let maxBody = settings.maxBody

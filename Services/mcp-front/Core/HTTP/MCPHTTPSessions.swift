@@ -5,15 +5,14 @@ import Logging
 import MCP
 import ServiceKit
 
-/// MCP over Streamable HTTP at `/mcp`: one SDK `StatefulHTTPServerTransport` (progress routed
-/// to its request's stream, ProgressRoutedTransport.swift) and one MCP
+/// MCP over Streamable HTTP at `/mcp`, handshake era: one `SessionHTTPTransport` and one MCP
 /// server per MCP session (the `Mcp-Session-Id` the transport assigns at `initialize`), each
 /// with its own current Blender session. The transport does SSE, resumption with
 /// `Last-Event-ID` and DELETE; this actor only finds the session a request belongs to, and
 /// ends sessions a client abandoned.
 actor MCPHTTPSessions {
     private struct Entry {
-        let transport: ProgressRoutedTransport
+        let transport: SessionHTTPTransport
         let server: Server
         let connection: ConnectionSession
         var lastUsed: ContinuousClock.Instant
@@ -24,13 +23,17 @@ actor MCPHTTPSessions {
     private let idleLimit: Duration
     /// BMCP_HTTP_SESSIONS: MCP sessions open at once.
     private let maxSessions: Int
+    /// BMCP_SSE_REPLAY_BYTES, for each session's transport.
+    private let replayBytes: Int
     private var entries: [String: Entry] = [:]
 
-    init(backend: MCPBackend, logger: Logger, idleLimit: Duration = .seconds(3600), maxSessions: Int = Settings.httpSessions.defaultCount) {
+    init(backend: MCPBackend, logger: Logger, idleLimit: Duration = .seconds(3600), maxSessions: Int = Settings.httpSessions.defaultCount,
+         replayBytes: Int = Settings.sseReplayBytes.defaultCount) {
         self.backend = backend
         self.logger = logger
         self.idleLimit = idleLimit
         self.maxSessions = maxSessions
+        self.replayBytes = replayBytes
     }
 
     func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
@@ -61,11 +64,11 @@ actor MCPHTTPSessions {
                 "mcp-front has \(entries.count) MCP sessions open, its limit (BMCP_HTTP_SESSIONS=\(maxSessions)); end one (DELETE /mcp) or wait until an idle one times out"))
         }
         // Origin is checked for every route by AccessMiddleware, with this server's own rules.
-        let transport = ProgressRoutedTransport(StatefulHTTPServerTransport(
-            validationPipeline: StandardValidationPipeline(validators: [
+        let transport = SessionHTTPTransport(
+            validation: StandardValidationPipeline(validators: [
                 AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
             ]),
-            retryInterval: 1000, logger: logger), logger: logger)
+            retryInterval: 1000, replayBytes: replayBytes, logger: logger)
         let connection = ConnectionSession(client: "mcp-front/http-\(instanceTag())", preset: nil)
         let server = await backend.makeServer(connection: connection)
         do {
