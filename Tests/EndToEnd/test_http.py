@@ -218,6 +218,14 @@ def test_bad_input_gets_the_right_status_and_a_json_error(front):
     bad_argument = api(front, "POST", "/api/sessions/s-x/tools/get_object_info", json={"object_name": 7})
     assert bad_argument.status_code == 422 and "object_name" in bad_argument.json()["text"]
     error_of(api(front, "GET", "/nowhere"), 404, "not_found")
+    # Found through schemathesis: a null where a string goes, a bad parameter that `tail`
+    # overrides, and a method a known path does not take (405 with Allow, not 404).
+    assert "'name' must be a string" in error_of(api(front, "POST", "/api/sessions", json={"name": None}), 400, "bad_params")
+    assert "offset" in error_of(api(front, "GET", "/api/sessions/s-x/log?tail=5&offset=x"), 400, "bad_params")
+    wrong_method = api(front, "PUT", "/api/sessions/s-x/log")
+    assert "GET" in error_of(wrong_method, 405, "method_not_allowed")
+    assert wrong_method.headers["allow"] == "GET"
+    assert api(front, "TRACE", "/api/sessions").headers["allow"] == "GET, POST"
 
 
 def test_path_ids_are_percent_decoded(front):

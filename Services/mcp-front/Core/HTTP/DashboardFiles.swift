@@ -9,7 +9,7 @@ enum DashboardFiles {
                         "markdown.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8",
                         "openapi.yaml": "application/yaml"]
 
-    static func register(on router: Router<BasicRequestContext>) {
+    static func register(on router: some RouterMethods<BasicRequestContext>) {
         router.get("/") { _, _ in try serve("index.html") }
         router.get("dashboard/:file") { _, context in try serve(context.parameters.get("file") ?? "") }
         router.get("openapi.yaml") { _, _ in try serve("openapi.yaml") }

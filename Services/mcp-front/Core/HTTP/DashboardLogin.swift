@@ -15,7 +15,7 @@ final class DashboardLogin: Sendable {
         self.token = token
     }
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    func register<Context: RequestContext>(on router: some RouterMethods<Context>) {
         router.get("login") { [self] request, _ in try self.signIn(request) }
     }
 

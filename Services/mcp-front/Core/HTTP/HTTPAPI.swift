@@ -15,7 +15,7 @@ struct HTTPAPI: Sendable {
     let maxBody: Int
     let source = "mcp-front/api"
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: some RouterMethods<BasicRequestContext>) {
         let api = router.group("api")
         api.get("health") { _, _ in try await health() }
         api.get("instances") { _, _ in try await broker(Op.instanceList) }
@@ -84,10 +84,14 @@ struct HTTPAPI: Sendable {
     private func commandLog(_ session: String, _ request: Request) async throws -> Response {
         // `tail` pages from the end in one read (the dashboard's view); else `offset`/`limit`.
         var params: [String: JSONValue] = ["session_id": .string(session), "file": "command.log"]
+        // Every parameter given is checked, the ones `tail` overrides included: a bad one is
+        // the caller's mistake whichever wins.
         let fromEnd = request.uri.queryParameters.get("tail") != nil
-        let offset = fromEnd ? 0 : try Self.integer(request, "offset", default: 0, range: 0...Int.max)
-        let limit = try Self.integer(request, fromEnd ? "tail" : "limit", default: 100, range: 1...1000)
+        var offset = try Self.integer(request, "offset", default: 0, range: 0...Int.max)
+        var limit = try Self.integer(request, "limit", default: 100, range: 1...1000)
         if fromEnd {
+            offset = 0
+            limit = try Self.integer(request, "tail", default: 100, range: 1...1000)
             params["tail"] = .int(Int64(limit))
         } else {
             params["offset"] = .int(Int64(offset))
@@ -185,7 +189,8 @@ struct HTTPAPI: Sendable {
         return decoded
     }
 
-    /// The request's JSON object body (empty allowed), refusing unknown fields when `allowed` is given.
+    /// The request's JSON object body (empty allowed). With `allowed`, the body may hold only
+    /// those fields, each a string (the only kind of field such a body has), never null.
     private func body(_ request: Request, allowed: Set<String>?) async throws -> JSONValue {
         let buffer = try await request.body.collect(upTo: maxBody)
         guard buffer.readableBytes > 0 else { return [:] }
@@ -200,6 +205,9 @@ struct HTTPAPI: Sendable {
         }
         if let allowed, let unknown = object.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw APIError(.badRequest, code: "bad_params", "unknown field '\(unknown)'; allowed: \(allowed.sorted().joined(separator: ", "))")
+        }
+        if allowed != nil, let (name, wrong) = object.sorted(by: { $0.key < $1.key }).first(where: { $0.value.stringValue == nil }) {
+            throw APIError(.badRequest, code: "bad_params", "field '\(name)' must be a string, got \(wrong.description.prefix(80))")
         }
         return value
     }

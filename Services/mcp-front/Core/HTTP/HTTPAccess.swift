@@ -100,6 +100,8 @@ struct HTTPAccess: Sendable {
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let access: HTTPAccess
     let maxBody: Int
+    /// What each path is served with, for 405 instead of 404 on a known path.
+    let routes: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let refusal = access.refusal(for: request) { return refusal.response().securityHeaders() }
@@ -108,6 +110,12 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return error.response().securityHeaders()
         } catch let error as any HTTPResponseError {
+            if error.status == .notFound, case let allowed = routes.allowed(at: request.uri.path), !allowed.isEmpty {
+                var response = APIError(.methodNotAllowed, code: "method_not_allowed",
+                                        "\(request.method) is not served at \(request.uri.path): use \(allowed.joined(separator: ", "))").response()
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response.securityHeaders()
+            }
             // Hummingbird's own errors (no route, a body over the limit) get our JSON body too.
             let message = switch error.status {
             case .notFound: "no route for \(request.method) \(request.uri.path)"

@@ -68,13 +68,16 @@ public struct HTTPFront: Sendable {
         let streams = SSEStreams(limit: settings.maxStreams)
         let router = Router()
         let maxBody = settings.maxBody
+        let routeMethods = RouteMethods()
         router.add(middleware: AccessMiddleware(
             access: HTTPAccess(token: settings.token, allowedOrigins: settings.allowedOrigins, allowedHosts: settings.allowedHosts),
-            maxBody: maxBody))
-        DashboardLogin(token: settings.token).register(on: router)
+            maxBody: maxBody, routes: routeMethods))
+        // Every route below is recorded as it is declared (405 with Allow for other methods).
+        let routes = RecordingRouter(parent: router, methods: routeMethods)
+        DashboardLogin(token: settings.token).register(on: routes)
         let modern = ModernHTTPExchange(requests: ModernRequests(backend: backend), streams: streams, token: settings.token)
         for method in [HTTPRequest.Method.post, .get, .delete] {
-            router.on("mcp", method: method) { request, _ in
+            routes.on("mcp", method: method) { request, _ in
                 // Every GET and POST here may answer with a stream: refused whole, before any work.
                 if method != .delete, let full = streams.refusal() { return full }
                 let body = method == .post ? Data(buffer: try await request.body.collect(upTo: maxBody)) : nil
@@ -86,8 +89,8 @@ public struct HTTPFront: Sendable {
                 return MCPHTTPBridge.response(await sessions.handle(MCPHTTPBridge.request(request, body: body)), streams: streams)
             }
         }
-        HTTPAPI(backend: backend, streams: streams, maxBody: maxBody).register(on: router)
-        DashboardFiles.register(on: router)
+        HTTPAPI(backend: backend, streams: streams, maxBody: maxBody).register(on: routes)
+        DashboardFiles.register(on: routes)
 
         let logger = logger
         let app = Application(
