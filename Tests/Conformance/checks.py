@@ -103,7 +103,7 @@ async def run_checks(client) -> dict[str, str]:
         is_error, texts = await client.call("get_scene_info", {"session_id": facts["session"]}, on_progress=on_progress)
         # Both notifications travel ahead of the result on the call's own stream (every era,
         # both transports): a client that stops listening at the result has them all.
-        return (not is_error and [v for v, _, _ in seen] == [1, 2]) or f"progress was {seen}"
+        return (not is_error and [v for v, _, _ in seen] == [1, 2]) or f"progress was {seen}; the result (error={is_error}): {texts}"
 
     async def cancel():
         outcome = {}
@@ -116,7 +116,7 @@ async def run_checks(client) -> dict[str, str]:
             await anyio.sleep(0.7)
             group.cancel_scope.cancel()
         if "result" in outcome:
-            return "the call finished although it was cancelled"
+            return f"the call finished although it was cancelled: {outcome['result']}"
         is_error, texts = await client.call("get_scene_info", {"session_id": facts["session"]})
         return (not is_error and "objects" in texts[0]) or f"the next call said {texts}"
 
