@@ -26,6 +26,9 @@ extension Settings {
     public static let sseStreams = Setting(
         flag: "sse-streams", environment: "BMCP_SSE_STREAMS", defaultValue: "512",
         summary: "Server-Sent Events streams mcp-front writes at once (MCP streams and /api/events); one more is refused with 503")
+    public static let sseQueueBytes = Setting(
+        flag: "sse-queue-bytes", environment: "BMCP_SSE_QUEUE_BYTES", defaultValue: "4194304",
+        summary: "bytes of events one Server-Sent Events stream may hold that its client has not read yet; past them the stream is ended (a handshake-era MCP client resumes it with Last-Event-ID)")
     public static let sseReplayBytes = Setting(
         flag: "sse-replay-bytes", environment: "BMCP_SSE_REPLAY_BYTES", defaultValue: "1048576",
         summary: "bytes of sent events each MCP session over HTTP keeps so a client can resume a broken stream (Last-Event-ID); the oldest go first, and resuming from one that went is refused with a message naming this setting")

@@ -89,6 +89,7 @@ public struct MCPFrontCommand: AsyncParsableCommand {
             settings.maxSessions = try Settings.httpSessions.count(nil, in: 1...100_000)
             settings.maxStreams = try Settings.sseStreams.count(nil, in: 1...100_000)
             settings.replayBytes = try Settings.sseReplayBytes.count(nil, in: 0...1_073_741_824)
+            settings.streamQueueBytes = try Settings.sseQueueBytes.count(nil, in: 1024...1_073_741_824)
             _ = try Settings.listPage.count(nil, in: 1...10_000)  // read by SessionResources
             return settings
         } catch let error as HTTPFront.SettingsError {

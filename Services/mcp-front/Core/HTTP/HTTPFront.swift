@@ -22,6 +22,8 @@ public struct HTTPFront: Sendable {
         /// BMCP_HTTP_SESSIONS and BMCP_SSE_STREAMS (Limits.swift).
         public var maxSessions = ServiceKit.Settings.httpSessions.defaultCount
         public var maxStreams = ServiceKit.Settings.sseStreams.defaultCount
+        /// BMCP_SSE_QUEUE_BYTES: unread bytes one stream may hold before it is ended.
+        public var streamQueueBytes = ServiceKit.Settings.sseQueueBytes.defaultCount
         /// BMCP_SSE_REPLAY_BYTES: events each handshake-era MCP session keeps for resumption.
         public var replayBytes = ServiceKit.Settings.sseReplayBytes.defaultCount
 
@@ -65,7 +67,7 @@ public struct HTTPFront: Sendable {
 
     func run() async throws {
         let sessions = MCPHTTPSessions(backend: backend, logger: logger, maxSessions: settings.maxSessions, replayBytes: settings.replayBytes)
-        let streams = SSEStreams(limit: settings.maxStreams)
+        let streams = SSEStreams(limit: settings.maxStreams, queueLimit: settings.streamQueueBytes)
         let router = Router()
         let maxBody = settings.maxBody
         let routeMethods = RouteMethods()
