@@ -32,6 +32,13 @@ def start_coverage(addon_root):
     import atexit
     import coverage
 
+    # Importing coverage imports multiprocessing, which makes sys.modules["__mp_main__"] the
+    # running script's module: under Blender a --python script's own, freed when the script
+    # returns, so at exit addon_utils.disable_all() read it and Blender died of SIGSEGV.
+    # Nothing here starts processes through multiprocessing: the alias can go.
+    if sys.modules.get("__mp_main__") is sys.modules.get("__main__"):
+        del sys.modules["__mp_main__"]
+
     measured = coverage.Coverage(data_file=os.path.join(folder, ".coverage"), data_suffix=True,
                                  source=[os.path.join(addon_root, "bmcp_addon")], concurrency=["thread"])
     measured.start()
