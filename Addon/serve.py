@@ -18,10 +18,11 @@ def _script_arguments():
     return sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
 
 
-def _start_coverage(addon_root):
+def start_coverage(addon_root):
     """ADDON_COVERAGE_DIR=DIR (scripts/test.sh): measure the addon with coverage.py, one data file
     per Blender in DIR, combined after the run. ADDON_COVERAGE_LIB names where coverage.py is
-    installed (Blender's own Python does not have it); it goes last on sys.path."""
+    installed (Blender's own Python does not have it); it goes last on sys.path. Also called by
+    Addon/tests/gui_start.py, so GUI Blenders are measured too."""
     folder = os.environ.get("ADDON_COVERAGE_DIR")
     if not folder:
         return None
@@ -30,6 +31,13 @@ def _start_coverage(addon_root):
         sys.path.append(library)
     import atexit
     import coverage
+
+    # Importing coverage imports multiprocessing, which makes sys.modules["__mp_main__"] the
+    # running script's module: under Blender a --python script's own, freed when the script
+    # returns, so at exit addon_utils.disable_all() read it and Blender died of SIGSEGV.
+    # Nothing here starts processes through multiprocessing: the alias can go.
+    if sys.modules.get("__mp_main__") is sys.modules.get("__main__"):
+        del sys.modules["__mp_main__"]
 
     measured = coverage.Coverage(data_file=os.path.join(folder, ".coverage"), data_suffix=True,
                                  source=[os.path.join(addon_root, "bmcp_addon")], concurrency=["thread"])
@@ -61,7 +69,7 @@ def main():
     args = parser.parse_args(_script_arguments())
 
     addon_root = os.path.dirname(os.path.abspath(__file__))
-    measured = _start_coverage(addon_root)
+    measured = start_coverage(addon_root)
     if addon_root not in sys.path:
         sys.path.insert(0, addon_root)
     import bmcp_addon
@@ -74,4 +82,6 @@ def main():
         measured.save()
 
 
-main()
+# Blender runs a --python script as __main__; gui_start.py imports this file for start_coverage.
+if __name__ == "__main__":
+    main()

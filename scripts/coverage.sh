@@ -3,7 +3,8 @@
 # one pooled profile per executable that the end-to-end, conformance and compose-free suites
 # started (scripts/test.sh exports LLVM_PROFILE_FILE into test-artifacts/profiles/ and builds
 # with --enable-code-coverage, so this needs no second build). Prints the total and every
-# source file under 80 %; writes test-artifacts/coverage-swift.txt.
+# source file under 80 %; writes test-artifacts/coverage-swift.txt. Then the addon's, by
+# scripts/coverage-addon.sh.
 #
 #   scripts/coverage.sh [--min-file 80]
 set -euo pipefail
@@ -53,19 +54,5 @@ echo "Swift line coverage, unit and end-to-end tests merged: $total (report: $re
 echo "Files under $min_file % of lines:"
 awk -v min="$min_file" 'NR > 2 && $1 != "TOTAL" && $10 ~ /%$/ { pct = $10; sub("%", "", pct); if (pct + 0 < min) printf "  %6s  %s\n", $10, $1 }' "$report" | sort -n
 
-# The addon: coverage.py data from every Blender (Addon/serve.py with ADDON_COVERAGE_DIR).
-addon_data=(test-artifacts/addon-coverage/.coverage.*)
-if [ ${#addon_data[@]} -gt 0 ]; then
-    python=.venv/bin/python
-    (cd test-artifacts/addon-coverage && "../../$python" -m coverage combine --quiet --data-file=.coverage .coverage.* >/dev/null)
-    "$python" -m coverage report --data-file=test-artifacts/addon-coverage/.coverage > test-artifacts/coverage-addon.txt
-    echo "Addon line coverage inside Blender: $(awk '$1 == "TOTAL" { print $NF }' test-artifacts/coverage-addon.txt) (report: test-artifacts/coverage-addon.txt)"
-    echo "Files under $min_file %:"
-    awk -v min="$min_file" '$NF ~ /%$/ && $1 != "TOTAL" && $1 != "Name" { pct = $NF; sub("%", "", pct); if (pct + 0 < min) printf "  %6s  %s\n", $NF, $1 }' test-artifacts/coverage-addon.txt | sort -n
-else
-    # Not measured by default yet: under coverage.py's tracer the code.execute watchdog's
-    # timeout did not stop `while True: pass` (Addon/tests/test_ops_code_render_files.py hung).
-    # To measure anyway: export ADDON_COVERAGE_DIR=<dir> ADDON_COVERAGE_LIB=<coverage.py's
-    # folder> before the addon suites, then run this script.
-    echo "Addon coverage: not measured in this run (ADDON_COVERAGE_DIR was not set)"
-fi
+# The addon: coverage.py data from every Blender the Python suites started, merged likewise.
+scripts/coverage-addon.sh --min-file "$min_file"

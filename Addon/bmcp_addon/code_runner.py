@@ -16,6 +16,7 @@ interrupted either way; the limit hits when it returns to Python.
 import contextlib
 import ctypes
 import io
+import queue
 import sys
 import threading
 import time
@@ -99,10 +100,8 @@ def _async_exc_api():
         return None
     api.restype = ctypes.c_int
 
-    # No argtypes: the exception goes as a py_object, and clearing needs NULL (plain None
-    # here), which a py_object argument type would turn into Py_None.
     def set_async_exc(thread_id, exception):
-        api(ctypes.c_ulong(thread_id), None if exception is None else ctypes.py_object(exception))
+        api(ctypes.c_ulong(thread_id), ctypes.py_object(exception))
 
     return set_async_exc
 
@@ -110,15 +109,40 @@ def _async_exc_api():
 _SET_ASYNC_EXC = _async_exc_api()
 
 
+class _Taken(BaseException):
+    """Takes the place of a CodeTimeout raised but not yet delivered, and is caught at once."""
+
+
+def _take_pending_exception():
+    """Drops an exception raised in this thread and not yet delivered, leaving none pending.
+
+    Not by PyThreadState_SetAsyncExc(id, NULL): in CPython 3.11 that clears the thread's
+    exception but leaves the interpreter's eval breaker set (only a delivery resets it), and a
+    traced thread (coverage.py, a debugger: any sys.settrace) then re-checks the breaker at its
+    next function entry for ever: the watchdog and the main thread both hung there. Replacing
+    the pending exception with one of our own and letting it arrive resets both."""
+    try:
+        _SET_ASYNC_EXC(threading.get_ident(), _Taken)
+        while True:
+            pass  # delivered at this loop's first backward jump, an eval-breaker check
+    except _Taken:
+        pass
+
+
 class _Watchdog:
-    """Raises CodeTimeout in `thread_id` from `deadline` on, until `finish()`."""
+    """Raises CodeTimeout in `thread_id` from `deadline` on, until told to stop.
+
+    The watched thread stops it with `stopping.put(None)` first thing when the code is done: one
+    C call, which a CodeTimeout arriving cannot skip. After it at most one more comes (an
+    injection under way), and `settle()` waits for it or takes it; should it land before
+    settle's own `try`, it is still inside run_code's `except CodeTimeout`."""
 
     def __init__(self, thread_id, deadline):
         self._thread_id = thread_id
         self._deadline = deadline
-        self._done = threading.Event()
-        # Held while injecting, so finish() can wait out an injection under way.
-        self._lock = threading.Lock()
+        # A C queue, not a threading.Event: Event.set() is Python code, which a CodeTimeout
+        # arriving on its way in would skip, and the watchdog would then never stop.
+        self.stopping = queue.SimpleQueue()
         self.fired = False
         self._thread = threading.Thread(target=self._watch, name="bmcp-code-watchdog", daemon=True)
 
@@ -127,27 +151,27 @@ class _Watchdog:
 
     def _watch(self):
         wait = max(0.0, self._deadline - time.monotonic())
-        while not self._done.wait(wait):
-            with self._lock:
-                if self._done.is_set():
-                    return
-                self.fired = True
-                _SET_ASYNC_EXC(self._thread_id, CodeTimeout)
-            wait = _REPEAT_S
-
-    def finish(self):
-        """Stops the watchdog; afterwards no CodeTimeout is pending or coming."""
         while True:
             try:
-                self._done.set()
-                with self._lock:  # lets an injection under way complete
-                    pass
-                if self.fired:
-                    _SET_ASYNC_EXC(self._thread_id, None)  # drop one not yet delivered
-                break
-            except CodeTimeout:
-                continue  # delivered after the code had returned: its result stands
-        self._thread.join()
+                self.stopping.get(timeout=wait)
+                return
+            except queue.Empty:
+                pass
+            self.fired = True
+            _SET_ASYNC_EXC(self._thread_id, CodeTimeout)
+            wait = _REPEAT_S
+
+    def settle(self):
+        """After `stopping.put`: waits for the watchdog to end and takes a CodeTimeout it raised
+        that has not arrived yet. Afterwards none is pending or coming."""
+        try:
+            self._thread.join()  # an injection under way completes; after it the watchdog ends
+            if self.fired:
+                _take_pending_exception()
+        except CodeTimeout:
+            # The last one (the watchdog starts no other after `stopping`) arrived here, after the
+            # code had returned: its result stands, and nothing is pending any more.
+            self._thread.join()
 
 
 @contextlib.contextmanager
@@ -182,7 +206,8 @@ def run_code(code, namespace, timeout_s, max_output=DEFAULT_MAX_OUTPUT_BYTES, ou
                 try:
                     exec(compiled, namespace)
                 finally:
-                    watchdog.finish()
+                    watchdog.stopping.put(None)  # first, and one C call: see _Watchdog
+                    watchdog.settle()
             else:
                 with _line_tracer(deadline):
                     exec(compiled, namespace)

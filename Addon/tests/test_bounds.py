@@ -200,6 +200,25 @@ def test_a_connection_over_the_cap_is_refused_naming_the_setting(capped):
     second.close()
 
 
+def test_past_twice_the_cap_a_connection_is_closed_without_a_word(capped):
+    # The refusals are bounded too: at most `cap` connections wait to be told, the next goes at once.
+    admitted = [connect_when_admitted(capped.address) for _ in range(CONNECTION_CAP)]
+    waiting = [FramedClient(capped.address) for _ in range(CONNECTION_CAP)]  # told once they speak
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while admitted[0].call("addon.health")["connections"] < 2 * CONNECTION_CAP:
+            assert time.monotonic() < deadline, "the waiting connections were never counted"
+            time.sleep(0.05)
+        with FramedClient(capped.address) as dropped:
+            with pytest.raises((ConnectionClosed, ConnectionError)):
+                dropped.hello()  # no refusal frame: closed before a byte is read or written
+        assert waiting[0].hello() == {"type": "error", "id": None,
+                                      "error": {"code": "too_many_connections", "message": REFUSAL}}
+    finally:
+        for connection in admitted + waiting:
+            connection.close()
+
+
 def connect_when_admitted(address):
     deadline = time.monotonic() + DEADLINE
     while True:

@@ -184,6 +184,14 @@ def test_export_formats(client, files_root, fmt, magic):
         assert data.startswith(magic) or magic in data[:200]
 
 
+def test_an_exporter_whose_bundled_add_on_is_off_is_turned_on_for_the_export(client, files_root):
+    probe = "\ntry:\n    bpy.ops.export_scene.fbx.get_rna_type()\n    print('on')\nexcept KeyError:\n    print('off')"
+    assert client.call("code.execute", {"code": "import addon_utils\naddon_utils.disable('io_scene_fbx')" + probe})["result"] == "off\n"
+    result = client.call("file.export", {"path": "enabled.fbx", "format": "fbx"})
+    assert (files_root / "enabled.fbx").read_bytes().startswith(b"Kaydara FBX Binary") and result["size"] > 0
+    assert client.call("code.execute", {"code": probe})["result"] == "on\n"
+
+
 def test_export_selected_only(client, files_root):
     client.call("object.create", {"type": "cube", "name": "Far", "location": [10, 0, 0]})
     client.call("object.select", {"names": ["Far"]})

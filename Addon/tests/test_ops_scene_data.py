@@ -179,6 +179,19 @@ def test_scene_snapshot_describes_every_object_for_state_json(client):
     assert snapshot["units"]["system"] == "METRIC" and snapshot["truncated"] is False
 
 
+def test_scene_snapshot_skips_architecture_facts_it_cannot_read(client):
+    # The facts live in custom properties a user (or a script) can edit into anything.
+    client.call("code.execute", {"code": (
+        "objects = bpy.data.objects\n"
+        "objects['Cube']['bmcp_arch'] = '{not json'\n"
+        "objects['Light']['bmcp_arch'] = '[\"a list, not an object\"]'\n"
+        "objects['Camera']['bmcp_arch'] = '{\"kind\": \"column\", \"height\": 3}'\n"
+        "objects['Camera']['bmcp_openings'] = '{not json'")})
+    objects = {obj["name"]: obj for obj in client.call("scene.snapshot")["objects"]}
+    assert "arch" not in objects["Cube"] and "arch" not in objects["Light"]
+    assert objects["Camera"]["arch"] == {"kind": "column", "height": 3}  # its unreadable cuts left out
+
+
 def test_scene_snapshot_takes_no_params(client):
     answer = client.request("scene.snapshot", {"objects": 3})
     assert answer["type"] == "error" and "objects" in answer["error"]["message"]
