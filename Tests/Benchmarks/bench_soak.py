@@ -39,10 +39,19 @@ class Soak:
     sample_every: float
     kill_every: float
     warmup: float
+    # A process started again mid-run warms up too (a fresh broker refills its event history):
+    # its growth counts from this long after its first sample, and never before `warmup`.
+    restart_warmup: float = 60
     clients: int = 8
     samples: list[dict] = field(default_factory=list)  # {t, name, pid, rss_kib, fds}
     kills: list[tuple[float, str]] = field(default_factory=list)
     calls: dict[str, int] = field(default_factory=lambda: {"ok": 0, "tool_error": 0, "exception": 0})
+    # What the client-side failures were, by kind and tool: told apart from the tool errors.
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def failed(self, what: str, error: BaseException):
+        key = f"{what}: {type(error).__name__}: {str(error)[:80]}"
+        self.failures[key] = self.failures.get(key, 0) + 1
 
 
 def open_fds(pid: int) -> int:
@@ -78,8 +87,9 @@ async def client_loop(index: int, front: HTTPFront, soak: Soak, deadline: float)
                 result = await client.call_tool(tool, arguments)
             soak.calls["tool_error" if result.is_error else "ok"] += 1
             return result
-        except Exception:  # noqa: BLE001 - a killed service shows here; the soak goes on
+        except Exception as error:  # noqa: BLE001 - a killed service shows here; the soak goes on
             soak.calls["exception"] += 1
+            soak.failed(f"{mode} {tool}", error)
             return None
 
     while time.monotonic() < deadline:
@@ -116,8 +126,9 @@ async def client_loop(index: int, front: HTTPFront, soak: Soak, deadline: float)
                         await call(client, "no_such_tool", {"x": 1})
                     else:
                         await call(client, "create_object", {"session_id": session, "type": "cube", "location": "here"})
-        except Exception:  # noqa: BLE001 - the connection itself went: open another
+        except Exception as error:  # noqa: BLE001 - the connection itself went: open another
             soak.calls["exception"] += 1
+            soak.failed(f"{mode} connection", error)
             await anyio.sleep(0.5)
 
 
@@ -133,7 +144,8 @@ async def drive(system, front: HTTPFront, soak: Soak):
                 if process.popen.poll() is None:
                     pid = process.popen.pid
                     try:
-                        soak.samples.append({"t": now, "name": name, "pid": pid, "rss_kib": rss_kib(pid), "fds": open_fds(pid)})
+                        soak.samples.append({"t": now, "name": name, "pid": pid, "rss_kib": rss_kib(pid),
+                                             "anon_kib": anon_kib(pid), "fds": open_fds(pid)})
                     except (OSError, RuntimeError):
                         pass  # killed between the check and the read
             await anyio.sleep(soak.sample_every)
@@ -141,7 +153,8 @@ async def drive(system, front: HTTPFront, soak: Soak):
     async def killer():
         next_kill = started + soak.kill_every
         while True:
-            await anyio.sleep(max(0.0, next_kill - time.monotonic()))
+            # Never past the end: a kill interval longer than the run means no kill at all.
+            await anyio.sleep(max(0.0, min(next_kill, deadline - 5) - time.monotonic()))
             if time.monotonic() >= deadline - 5:
                 return
             name = rng.choice(KILLABLE)
@@ -156,13 +169,26 @@ async def drive(system, front: HTTPFront, soak: Soak):
             group.start_soon(client_loop, index, front, soak, deadline)
 
 
+def anon_kib(pid: int) -> int:
+    """RssAnon: the process's private anonymous pages (its heap), without the shared library
+    and binary pages that VmRSS also counts as they are first touched."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1])
+    return 0
+
+
 def growth(soak: Soak) -> dict[str, dict]:
-    """Per service: RSS and descriptors at the first sample after the warm-up and at the end
-    of that process's life, for the process (pid) that lived longest after the warm-up."""
+    """Per service: RSS and descriptors once the process has warmed up (the first sample after
+    the run's warm-up, and for a process started again, `restart_warmup` after its start) and
+    at the end of that process's life, for the process (pid) that lived longest after that."""
     lives: dict[tuple[str, int], list[dict]] = {}
     for sample in soak.samples:
-        if sample["t"] >= soak.warmup:
-            lives.setdefault((sample["name"], sample["pid"]), []).append(sample)
+        lives.setdefault((sample["name"], sample["pid"]), []).append(sample)
+    for key, samples in list(lives.items()):
+        born = samples[0]["t"]
+        ready = soak.warmup if born <= soak.sample_every else max(soak.warmup, born + soak.restart_warmup)
+        lives[key] = [sample for sample in samples if sample["t"] >= ready]
     best: dict[str, list[dict]] = {}
     for (name, _), samples in lives.items():
         if len(samples) >= 2 and (name not in best or samples[-1]["t"] - samples[0]["t"] > best[name][-1]["t"] - best[name][0]["t"]):
@@ -173,6 +199,7 @@ def growth(soak: Soak) -> dict[str, dict]:
         peak = max(s["rss_kib"] for s in samples)
         out[name] = {"rss_start": first["rss_kib"] / 1024, "rss_end": last["rss_kib"] / 1024, "rss_peak": peak / 1024,
                      "rss_growth": 100 * (last["rss_kib"] - first["rss_kib"]) / max(1, first["rss_kib"]),
+                     "anon_start": first.get("anon_kib", 0) / 1024, "anon_end": last.get("anon_kib", 0) / 1024,
                      "fds_start": first["fds"], "fds_end": last["fds"],
                      "fds_growth": 100 * (last["fds"] - first["fds"]) / max(1, first["fds"]),
                      "span": last["t"] - first["t"]}
@@ -206,8 +233,9 @@ def plot(soak: Soak, path: Path):
     plt.close(figure)
 
 
-def soak_run(seconds: float, sample_every: float, kill_every: float, warmup: float, png: Path) -> tuple[Soak, dict]:
-    soak = Soak(seconds=seconds, sample_every=sample_every, kill_every=kill_every, warmup=warmup)
+def soak_run(seconds: float, sample_every: float, kill_every: float, warmup: float, png: Path,
+             restart_warmup: float = 60) -> tuple[Soak, dict]:
+    soak = Soak(seconds=seconds, sample_every=sample_every, kill_every=kill_every, warmup=warmup, restart_warmup=restart_warmup)
     system = start_system(blenders=2, bridges=1)
     try:
         front = HTTPFront(system, name="mcp-front")
@@ -215,28 +243,34 @@ def soak_run(seconds: float, sample_every: float, kill_every: float, warmup: flo
     finally:
         system.stop()
     plot(soak, png)
+    # Every sample, for a closer look than the plot gives (test-artifacts is not committed).
+    samples = REPO / "test-artifacts" / "soak-samples.json"
+    samples.parent.mkdir(parents=True, exist_ok=True)
+    samples.write_text(json.dumps({"kills": soak.kills, "samples": soak.samples}))
     return soak, growth(soak)
 
 
 def run(smoke: bool) -> list[Section]:
     if smoke:
-        seconds, sample_every, kill_every, warmup = 60, 2, 30, 20
+        seconds, sample_every, kill_every, warmup, restart_warmup = 60, 2, 30, 20, 10
         png = REPO / "test-artifacts" / "soak.png"
     else:
-        seconds, sample_every, kill_every, warmup = 1800, 10, 180, 300
+        seconds, sample_every, kill_every, warmup, restart_warmup = 1800, 10, 180, 300, 60
         png = REPO / "docs" / "benchmarks" / "soak.png"
-    soak, grown = soak_run(seconds, sample_every, kill_every, warmup, png)
+    soak, grown = soak_run(seconds, sample_every, kill_every, warmup, png, restart_warmup)
     section = Section(
         "Soak (issue 20)",
         f"{soak.clients} MCP clients (official `mcp` 2.3.0 over HTTP: 6 at 2026-07-28, 2 handshake) for {seconds / 60:.0f} min, "
         f"random tools and bad input; every {kill_every:.0f} s a random service killed (SIGKILL) and restarted "
         f"({', '.join(name for _, name in soak.kills) or 'none'}); RSS and descriptors sampled every {sample_every:.0f} s. "
-        f"Growth is from the first sample after {warmup:.0f} s of warm-up to the end of the longest-lived process of each "
-        f"service. Calls: {soak.calls['ok']} answered, {soak.calls['tool_error']} tool errors (bad input on purpose, and "
+        f"Growth is from the first sample after {warmup:.0f} s of warm-up (for a process started again, {soak.restart_warmup:.0f} s "
+        f"after its start) to the end of the longest-lived process of each service; anonymous is RssAnon, the heap without "
+        f"library pages. Calls: {soak.calls['ok']} answered, {soak.calls['tool_error']} tool errors (bad input on purpose, and "
         f"calls that met a killed service), {soak.calls['exception']} failed in the client. Plot: "
         f"`{png.relative_to(REPO)}`.")
     for name, figures in grown.items():
-        section.add(f"{name}: RSS growth ({figures['rss_start']:.1f} → {figures['rss_end']:.1f} MiB over {figures['span']:.0f} s)",
+        section.add(f"{name}: RSS growth ({figures['rss_start']:.1f} → {figures['rss_end']:.1f} MiB over {figures['span']:.0f} s; "
+                    f"of it anonymous {figures['anon_start']:.1f} → {figures['anon_end']:.1f} MiB)",
                     {"value": figures["rss_growth"]}, unit="%", budget=Budget("value", 10))
         section.add(f"{name}: descriptor growth ({figures['fds_start']} → {figures['fds_end']})",
                     {"value": figures["fds_growth"]}, unit="%", budget=Budget("value", 10))
@@ -251,15 +285,18 @@ def main():
     parser.add_argument("--sample-every", type=float, default=5)
     parser.add_argument("--kill-every", type=float, default=60)
     parser.add_argument("--warmup", type=float, default=30)
+    parser.add_argument("--restart-warmup", type=float, default=20)
     parser.add_argument("--png", type=Path, default=REPO / "test-artifacts" / "soak.png")
     args = parser.parse_args()
-    soak, grown = soak_run(args.seconds, args.sample_every, args.kill_every, args.warmup, args.png)
+    soak, grown = soak_run(args.seconds, args.sample_every, args.kill_every, args.warmup, args.png, args.restart_warmup)
     print(f"calls: {soak.calls}; kills: {soak.kills}; plot: {args.png}")
-    print("| service | RSS MiB start → end (peak) | growth | fds start → end | growth |")
-    print("|---|---|---|---|---|")
+    for what, count in sorted(soak.failures.items(), key=lambda item: -item[1])[:15]:
+        print(f"  {count:6d}  {what}")
+    print("| service | RSS MiB start → end (peak) | growth | anonymous MiB start → end | fds start → end | growth |")
+    print("|---|---|---|---|---|---|")
     for name, f in grown.items():
         print(f"| {name} | {f['rss_start']:.1f} → {f['rss_end']:.1f} ({f['rss_peak']:.1f}) | {f['rss_growth']:+.1f} % | "
-              f"{f['fds_start']} → {f['fds_end']} | {f['fds_growth']:+.1f} % |")
+              f"{f['anon_start']:.1f} → {f['anon_end']:.1f} | {f['fds_start']} → {f['fds_end']} | {f['fds_growth']:+.1f} % |")
 
 
 if __name__ == "__main__":

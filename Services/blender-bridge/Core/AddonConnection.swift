@@ -122,7 +122,12 @@ final class AddonConnection {
         while fd >= 0, !outgoing.isEmpty {
             let written = outgoing.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if written > 0 {
-                outgoing.removeFirst(written)
+                // Not removeFirst: on Data it only moves the slice's start, and every later
+                // append grows the same storage, so a connection kept every byte it ever sent
+                // (a soak showed the bridge growing by its traffic). A fresh buffer instead; a
+                // partial write copies the rest, which only a full socket buffer causes.
+                outgoing = written == outgoing.count
+                    ? Data() : outgoing.subdata(in: (outgoing.startIndex + written)..<outgoing.endIndex)
             } else if written < 0 && errno == EINTR {
                 continue
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
