@@ -45,7 +45,7 @@ class Soak:
     clients: int = 8
     samples: list[dict] = field(default_factory=list)  # {t, name, pid, rss_kib, fds}
     kills: list[tuple[float, str]] = field(default_factory=list)
-    calls: dict[str, int] = field(default_factory=lambda: {"ok": 0, "tool_error": 0, "exception": 0})
+    calls: dict[str, int] = field(default_factory=lambda: {"ok": 0, "tool_error": 0, "refused": 0, "exception": 0})
     # What the client-side failures were, by kind and tool: told apart from the tool errors.
     failures: dict[str, int] = field(default_factory=dict)
 
@@ -76,6 +76,7 @@ async def client_loop(index: int, front: HTTPFront, soak: Soak, deadline: float)
     from mcp import Client
     from mcp.client.streamable_http import streamable_http_client
     from mcp.shared._httpx_utils import create_mcp_http_client
+    from mcp.shared.exceptions import MCPError
 
     rng = random.Random(index)
     mode = "legacy" if index < 2 else "2026-07-28"
@@ -87,6 +88,9 @@ async def client_loop(index: int, front: HTTPFront, soak: Soak, deadline: float)
                 result = await client.call_tool(tool, arguments)
             soak.calls["tool_error" if result.is_error else "ok"] += 1
             return result
+        except MCPError:
+            soak.calls["refused"] += 1  # a JSON-RPC error: the bad input (an unknown tool) on purpose
+            return None
         except Exception as error:  # noqa: BLE001 - a killed service shows here; the soak goes on
             soak.calls["exception"] += 1
             soak.failed(f"{mode} {tool}", error)
@@ -266,7 +270,8 @@ def run(smoke: bool) -> list[Section]:
         f"Growth is from the first sample after {warmup:.0f} s of warm-up (for a process started again, {soak.restart_warmup:.0f} s "
         f"after its start) to the end of the longest-lived process of each service; anonymous is RssAnon, the heap without "
         f"library pages. Calls: {soak.calls['ok']} answered, {soak.calls['tool_error']} tool errors (bad input on purpose, and "
-        f"calls that met a killed service), {soak.calls['exception']} failed in the client. Plot: "
+        f"calls that met a killed service), {soak.calls['refused']} refused as JSON-RPC errors (an unknown tool, on purpose), "
+        f"{soak.calls['exception']} failed in the client. Plot: "
         f"`{png.relative_to(REPO)}`.")
     for name, figures in grown.items():
         section.add(f"{name}: RSS growth ({figures['rss_start']:.1f} → {figures['rss_end']:.1f} MiB over {figures['span']:.0f} s; "
