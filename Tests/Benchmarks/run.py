@@ -36,6 +36,7 @@ GROUPS = {
     "eras": "bench_eras",
     "log_writer": "log_bench",
     "soak": "bench_soak",
+    "bounds": "bench_bounds",
 }
 
 
