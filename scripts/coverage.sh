@@ -34,10 +34,10 @@ if ! "$profdata" merge -sparse --failure-mode=all "${profiles[@]}" -o "$merged" 
     echo "coverage.sh: none of the ${#profiles[@]} profiles could be merged" >&2
     exit 1
 fi
-damaged=$(grep -c '\.profraw:' "$merge_log" || true)
+damaged=$( { grep -o '[^ ]*\.profraw:' "$merge_log" || true; } | sort -u | wc -l)
 if [ "$damaged" -gt 0 ]; then
     echo "Skipped $damaged damaged profile(s) of ${#profiles[@]} (details: $merge_log):"
-    grep '\.profraw:' "$merge_log" | sed 's/^/  /'
+    grep '\.profraw:' "$merge_log" | sort -u | sed 's/^/  /'
 fi
 
 objects=()

@@ -111,7 +111,9 @@ class System:
             "BMCP_PROMPTS": sock + "prompts.sock",
             "BMCP_LOGS": sock + "logs.sock",
             "BMCP_DATA": str(self.data),
-            "BMCP_HEARTBEAT_MS": "200",
+            # Short, so the suites see a dead peer fast; a suite whose Blenders are busy for
+            # seconds on a loaded machine may ask for more (BMCP_TEST_HEARTBEAT_MS).
+            "BMCP_HEARTBEAT_MS": os.environ.get("BMCP_TEST_HEARTBEAT_MS", "200"),
             # Secrets as `bmcp up` wires them: generated, through the environment only.
             "BMCP_ADDON_TOKEN": secrets.token_urlsafe(32),
             "BMCP_TOKEN": secrets.token_urlsafe(32),
