@@ -226,6 +226,8 @@ def test_bad_input_gets_the_right_status_and_a_json_error(front):
     assert "GET" in error_of(wrong_method, 405, "method_not_allowed")
     assert wrong_method.headers["allow"] == "GET"
     assert api(front, "TRACE", "/api/sessions").headers["allow"] == "GET, POST"
+    # A path that is served with GET, asked with GET, for something that is not there: still 404.
+    assert api(front, "GET", "/dashboard/nothing.js").status_code == 404
 
 
 def test_path_ids_are_percent_decoded(front):

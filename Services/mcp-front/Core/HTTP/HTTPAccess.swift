@@ -110,7 +110,9 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             return error.response().securityHeaders()
         } catch let error as any HTTPResponseError {
-            if error.status == .notFound, case let allowed = routes.allowed(at: request.uri.path), !allowed.isEmpty {
+            // A 404 for a method the path does serve is the handler's own (an unknown file): kept.
+            if error.status == .notFound, case let allowed = routes.allowed(at: request.uri.path), !allowed.isEmpty,
+               !allowed.contains(request.method.rawValue) {
                 var response = APIError(.methodNotAllowed, code: "method_not_allowed",
                                         "\(request.method) is not served at \(request.uri.path): use \(allowed.joined(separator: ", "))").response()
                 response.headers[.allow] = allowed.joined(separator: ", ")
