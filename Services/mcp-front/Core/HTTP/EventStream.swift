@@ -36,9 +36,7 @@ struct EventStream: Sendable {
             event.params = .object(params)
         }
         guard let data = try? codec.encode(event) else { return nil }
-        var frame = "event: \(event.op ?? "event")\n"
-        if let source = event.source, let seq = event.seq { frame += "id: \(source)/\(seq)\n" }
-        frame += "data: \(String(decoding: data, as: UTF8.self))\n\n"
-        return Data(frame.utf8)
+        let id = event.source.flatMap { source in event.seq.map { "\(source)/\($0)" } }
+        return SSEStreams.event(event.op ?? "event", id: id, data: data)
     }
 }

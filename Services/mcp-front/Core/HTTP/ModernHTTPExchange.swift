@@ -66,7 +66,7 @@ struct ModernHTTPExchange: Sendable {
     }
 
     static func event(_ message: JSONValue) -> Data {
-        Data("event: message\ndata: ".utf8) + Data(JSONWriter().bytes(message)) + Data("\n\n".utf8)
+        SSEStreams.event("message", data: Data(JSONWriter().bytes(message)))
     }
 
     static func json(_ response: JSONValue) -> Response {

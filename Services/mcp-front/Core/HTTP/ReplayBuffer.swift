@@ -33,7 +33,7 @@ struct ReplayBuffer {
     }
 
     let limitBytes: Int
-    private(set) var events: [Event] = []
+    private var events: [Event] = []
     private var start = 0  // index of the oldest held event: dropping from the front stays O(1)
     private(set) var heldBytes = 0
     private var lastID = 0

@@ -45,6 +45,14 @@ final class SSEStreams: @unchecked Sendable {
         return Response(status: .serviceUnavailable, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
     }
 
+    /// One Server-Sent Event as written on every stream here: its name, its id when it has one,
+    /// and `data` on one line (JSON text, which carries no raw newline).
+    static func event(_ name: String, id: String? = nil, data: Data) -> Data {
+        var head = "event: \(name)\n"
+        if let id { head += "id: \(id)\n" }
+        return Data((head + "data: ").utf8) + data + Data("\n\n".utf8)
+    }
+
     /// A response body writing `first`, then `chunks` (already SSE-formatted) as they come.
     func body(first: Data? = nil, _ chunks: AsyncThrowingStream<Data, Error>) -> ResponseBody {
         let queue = QueuedBytes(limit: queueLimit)

@@ -235,7 +235,7 @@ actor SessionHTTPTransport: Transport, HTTPContextProviding {
     }
 
     static func sse(_ message: Data, id: Int) -> Data {
-        Data("id: \(id)\nevent: message\ndata: \(String(decoding: message, as: UTF8.self))\n\n".utf8)
+        SSEStreams.event("message", id: String(id), data: message)
     }
 
     /// What a JSON-RPC message is, as far as routing needs: ids as the SDK's `ID.description`
