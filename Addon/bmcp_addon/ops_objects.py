@@ -28,6 +28,19 @@ _SHAPE_PARAMS = {
 }
 
 
+@registry.tool(
+    "get_object_info",
+    "Get detailed information about one object in the Blender scene: transform, dimensions, materials, modifiers and mesh statistics.",
+    toolset="core",
+    rename={"object_name": "name"},
+    about={"name": "The object's name"},
+    output={
+        "name": {"type": "string"},
+        "type": {"type": "string", "description": "MESH, CURVE, EMPTY, LIGHT, CAMERA, …"},
+        "location": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
+        "dimensions": {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3},
+    },
+)
 @registry.op("object.info", name=Param(NAME))
 def object_info(ctx, name):
     obj = find_object(name)
@@ -35,20 +48,26 @@ def object_info(ctx, name):
     return object_facts(obj)
 
 
+@registry.tool(
+    "create_object",
+    "Add a mesh primitive, empty, light or camera (metres, degrees).",
+    toolset="core",
+    output={"name": {"type": "string", "description": "The new object's name"}, "type": {"type": "string"}},
+)
 @registry.mutating_op(
     "object.create",
-    type=Param(one_of(*OBJECT_KINDS)),
-    name=Param(NAME, None),
-    location=Param(VECTOR3, [0.0, 0.0, 0.0]),
-    rotation=Param(VECTOR3, [0.0, 0.0, 0.0]),
-    scale=Param(VECTOR3, [1.0, 1.0, 1.0]),
-    size=Param(NUMBER, None, minimum=0.0),
-    radius=Param(NUMBER, None, minimum=0.0),
-    depth=Param(NUMBER, None, minimum=0.0),
-    minor_radius=Param(NUMBER, None, minimum=0.0),
-    light_type=Param(one_of(*LIGHT_TYPES), None),
-    energy=Param(NUMBER, None, minimum=0.0),
-    collection=Param(NAME, None),
+    type=Param(one_of(*OBJECT_KINDS), about="What to add"),
+    name=Param(NAME, None, about="Object name (default: after its type)"),
+    location=Param(VECTOR3, [0.0, 0.0, 0.0], about="Location [x, y, z], m"),
+    rotation=Param(VECTOR3, [0.0, 0.0, 0.0], about="Rotation [x, y, z] in degrees"),
+    scale=Param(VECTOR3, [1.0, 1.0, 1.0], about="Scale [x, y, z]"),
+    size=Param(NUMBER, None, minimum=0.0, about="Size of a cube, plane, monkey or empty, m"),
+    radius=Param(NUMBER, None, minimum=0.0, about="Radius of a sphere, circle, cylinder, cone, torus or light, m"),
+    depth=Param(NUMBER, None, minimum=0.0, about="Depth of a cylinder or cone, m"),
+    minor_radius=Param(NUMBER, None, minimum=0.0, about="Tube radius of a torus, m"),
+    light_type=Param(one_of(*LIGHT_TYPES), None, about="Kind of light (type light only)"),
+    energy=Param(NUMBER, None, minimum=0.0, about="Light power, W"),
+    collection=Param(NAME, None, about="Collection to put it in (default: the active one)"),
 )
 def object_create(ctx, type, name, location, rotation, scale, collection, **shape):
     given = {key for key, value in shape.items() if value is not None}

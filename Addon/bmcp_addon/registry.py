@@ -40,6 +40,12 @@ class Kind:
     accepts: object  # callable(value) -> bool
     # callable(value) -> value: canonical form of an accepted value (e.g. enum case)
     normalize: object = None
+    # The JSON Schema a client sees for this kind: it must say what `accepts` checks (item
+    # count, item type, allowed names), so a model knows before it calls.
+    schema: object = None
+
+    def json_schema(self):
+        return dict(self.schema) if self.schema else {}
 
 
 def _is_number(value):
@@ -62,22 +68,75 @@ def _rgba(value):
     return [float(x) for x in value] + ([1.0] if len(value) == 3 else [])
 
 
-STRING = Kind("a string", lambda v: isinstance(v, str))
-NAME = Kind("a non-empty string", lambda v: isinstance(v, str) and v != "")
-INTEGER = Kind("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool))
-NUMBER = Kind("a number", _is_number)
-BOOLEAN = Kind("a boolean", lambda v: isinstance(v, bool))
-OBJECT = Kind("an object", lambda v: isinstance(v, dict))
-ARRAY = Kind("an array", lambda v: isinstance(v, list))
-VECTOR3 = Kind(
-    "an array of 3 numbers",
-    lambda v: isinstance(v, list) and len(v) == 3 and all(_is_number(x) for x in v),
-)
+STRING = Kind("a string", lambda v: isinstance(v, str), schema={"type": "string"})
+NAME = Kind("a non-empty string", lambda v: isinstance(v, str) and v != "", schema={"type": "string", "minLength": 1})
+INTEGER = Kind("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool), schema={"type": "integer"})
+NUMBER = Kind("a number", _is_number, schema={"type": "number"})
+BOOLEAN = Kind("a boolean", lambda v: isinstance(v, bool), schema={"type": "boolean"})
+OBJECT = Kind("an object", lambda v: isinstance(v, dict), schema={"type": "object"})
+ARRAY = Kind("an array", lambda v: isinstance(v, list), schema={"type": "array"})
+
+
+def numbers(count, label=None, minimum=None, maximum=None):
+    """An array of exactly `count` finite numbers (a point, a size), each within the bounds."""
+
+    def accepts(value):
+        return (
+            isinstance(value, list)
+            and len(value) == count
+            and all(
+                _is_number(x) and (minimum is None or x >= minimum) and (maximum is None or x <= maximum)
+                for x in value
+            )
+        )
+
+    item = {"type": "number"}
+    if minimum is not None:
+        item["minimum"] = minimum
+    if maximum is not None:
+        item["maximum"] = maximum
+    return Kind(
+        label or f"an array of {count} numbers",
+        accepts,
+        schema={"type": "array", "items": item, "minItems": count, "maxItems": count},
+    )
+
+
+def array_of(kind, min_items=0, max_items=None, label=None):
+    """An array whose every item is of `kind`, with an item count in [min_items, max_items]."""
+
+    def accepts(value):
+        if not isinstance(value, list) or len(value) < min_items:
+            return False
+        if max_items is not None and len(value) > max_items:
+            return False
+        return all(kind.accepts(x) for x in value)
+
+    def normalize(value):
+        return [kind.normalize(x) for x in value] if kind.normalize else value
+
+    schema = {"type": "array", "items": kind.json_schema()}
+    if min_items:
+        schema["minItems"] = min_items
+    if max_items is not None:
+        schema["maxItems"] = max_items
+    count = f"at least {min_items} " if min_items else ""
+    return Kind(label or f"an array of {count}items, each {kind.label}", accepts, normalize, schema)
+
+
+VECTOR3 = numbers(3)
+POINT2 = numbers(2, "an array of 2 numbers [x, y]")
 STRING_LIST = Kind(
     "an array of non-empty strings",
     lambda v: isinstance(v, list) and all(isinstance(x, str) and x != "" for x in v),
+    schema={"type": "array", "items": {"type": "string", "minLength": 1}},
 )
-COLOR_RGBA = Kind("an array of 3 or 4 numbers between 0 and 1 (r, g, b[, a])", _is_color, _rgba)
+COLOR_RGBA = Kind(
+    "an array of 3 or 4 numbers between 0 and 1 (r, g, b[, a])",
+    _is_color,
+    _rgba,
+    {"type": "array", "items": {"type": "number", "minimum": 0, "maximum": 1}, "minItems": 3, "maxItems": 4},
+)
 
 
 def one_of(*choices):
@@ -88,6 +147,7 @@ def one_of(*choices):
         label,
         lambda v: isinstance(v, str) and v.casefold() in by_folded,
         lambda v: by_folded[v.casefold()],
+        {"type": "string", "enum": list(choices)},
     )
 
 
@@ -95,7 +155,11 @@ def strings_from(*choices):
     """An array whose items are each one of `choices` (exact spelling)."""
     allowed = frozenset(choices)
     label = "an array of: " + ", ".join(choices)
-    return Kind(label, lambda v: isinstance(v, list) and all(isinstance(x, str) and x in allowed for x in v))
+    return Kind(
+        label,
+        lambda v: isinstance(v, list) and all(isinstance(x, str) and x in allowed for x in v),
+        schema={"type": "array", "items": {"type": "string", "enum": list(choices)}},
+    )
 
 
 _MISSING = object()
@@ -108,6 +172,21 @@ class Param:
     # Inclusive bounds for NUMBER / INTEGER params.
     minimum: object = None
     maximum: object = None
+    # What the parameter means, for the tool's schema ("Height of the wall's base, m").
+    about: str = ""
+
+    def json_schema(self):
+        """This parameter's JSON Schema: the kind's, its bounds, its default and its meaning."""
+        schema = self.kind.json_schema()
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if not self.required and self.default is not None:
+            schema["default"] = self.default
+        if self.about:
+            schema["description"] = self.about
+        return schema
 
     @property
     def required(self):
@@ -164,9 +243,36 @@ class OpSpec:
         return arguments
 
 
+@dataclass(frozen=True)
+class ToolSpec:
+    """How an op is offered as an MCP tool: the one declaration mcp-front builds it from
+    (through the generated catalogue, see catalogue.py)."""
+
+    name: str
+    description: str
+    toolset: str
+    op: str  # the op it runs; for a front tool, what mcp-front runs it as (e.g. "broker:session.create")
+    params: dict  # name -> Param, under the tool's argument names
+    read_only: bool
+    destructive: bool
+    idempotent: bool
+    title: str = ""
+    # The JSON Schema of the result's object (its properties), or None for a result that is
+    # not one JSON object (an image, a text).
+    output: object = None
+    # Tool argument -> op param, where the tool keeps an older name (V1's object_name).
+    rename: object = None
+    # A text template for the answer instead of the JSON ("Code executed: {result}").
+    text: str = ""
+    # Whether the tool acts in a session (mcp-front adds and resolves `session_id`).
+    in_session: bool = True
+
+
 class OpRegistry:
     def __init__(self):
         self._ops = {}
+        self._tools = {}
+        self._op_of_function = {}
 
     def op(self, op_name, /, **params):
         # op_name is positional-only so a param may itself be called "name".
@@ -181,9 +287,57 @@ class OpRegistry:
             if op_name in self._ops:
                 raise ValueError(f"op {op_name!r} is registered twice")
             self._ops[op_name] = OpSpec(op_name, function, params, mutates)
+            self._op_of_function[function] = op_name
             return function
 
         return register
+
+    def tool(self, tool_name, description, /, *, toolset, destructive=False, idempotent=None, title="",
+             output=None, rename=None, text="", about=None):
+        """Offer the op registered just below (by @op / @mutating_op) as an MCP tool.
+
+        Stacked above the op decorator. `about` gives each parameter's meaning where its
+        Param has none; `rename` maps a tool argument to the op's param name. Read-only
+        and idempotent follow from the op unless given: an op that does not mutate is
+        read-only and idempotent.
+        """
+
+        def register(function):
+            op_name = self._op_of_function.get(function)
+            if op_name is None:
+                raise ValueError(f"tool {tool_name!r}: put @registry.tool above an @registry.op decorator")
+            spec = self._ops[op_name]
+            inverse = {param: argument for argument, param in (rename or {}).items()}
+            params = {}
+            for name, param in spec.params.items():
+                meaning = (about or {}).get(name)
+                if meaning and not param.about:
+                    param = Param(param.kind, param.default, param.minimum, param.maximum, meaning)
+                params[inverse.get(name, name)] = param
+            self._add_tool(ToolSpec(
+                tool_name, description, toolset, op_name, params, read_only=not spec.mutates,
+                destructive=destructive, idempotent=(not spec.mutates) if idempotent is None else idempotent,
+                title=title, output=output, rename=rename, text=text))
+            return function
+
+        return register
+
+    def front_tool(self, tool_name, description, /, *, toolset, runs, read_only, destructive=False,
+                   idempotent=False, title="", output=None, in_session=False, **params):
+        """Declare a tool mcp-front answers itself or sends to another service (`runs`, e.g.
+        "broker:session.create"): the addon never runs it, but its schema lives here with
+        every other tool's, so the catalogue is the one place a tool is declared."""
+        self._add_tool(ToolSpec(tool_name, description, toolset, runs, params, read_only, destructive,
+                                idempotent, title, output, in_session=in_session))
+
+    def _add_tool(self, spec):
+        if spec.name in self._tools:
+            raise ValueError(f"tool {spec.name!r} is declared twice")
+        self._tools[spec.name] = spec
+
+    def tools(self):
+        """Every declared tool, by name."""
+        return dict(self._tools)
 
     def names(self):
         return sorted(self._ops)
