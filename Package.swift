@@ -72,7 +72,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Services/mcp-front/Core",
-            resources: [.copy("Dashboard")]
+            resources: [.copy("Dashboard"), .copy("Tools/catalogue.json")]
         ),
         .executableTarget(name: "MCPFront", dependencies: ["MCPFrontCore"], path: "Services/mcp-front/Main"),
 

@@ -3,68 +3,138 @@ import MCP
 import Testing
 @testable import MCPFrontCore
 
+/// The catalogue as mcp-front reads it, and the argument checks it compiles from each schema.
 @Suite struct ToolArgumentTests {
-    let objectInfo = BlenderTools.byName["get_object_info"]!
+    let catalogue = ToolCatalogue.bundled
+    var objectInfo: CatalogueTool { catalogue.byName["get_object_info"]! }
+    var createObject: CatalogueTool { catalogue.byName["create_object"]! }
 
-    @Test func acceptsWellTypedArguments() throws {
-        let checked = try objectInfo.parameters.validate(["object_name": .string("Cube")], tool: objectInfo.name)
+    @Test func acceptsWellTypedArgumentsAndRenamesForTheOp() throws {
+        let checked = try objectInfo.schema.check(["object_name": "Cube", "session_id": "s-1"], ignoring: ["session_id"])
         #expect(objectInfo.params(checked) == ["name": "Cube"])
+        #expect(objectInfo.runner == .addon(op: "object.info"))
     }
 
     @Test func wrongTypeNamesTheArgumentAndWhatCame() {
+        #expect(throws: ArgumentError.self) { try objectInfo.schema.check(["object_name": 42]) }
         do {
-            _ = try objectInfo.parameters.validate(["object_name": .int(42)], tool: objectInfo.name)
-            Issue.record("accepted a number for object_name")
+            _ = try objectInfo.schema.check(["object_name": 42])
         } catch {
-            #expect(error.description == "get_object_info: argument 'object_name' must be a string, got number 42")
+            #expect(error.description == "get_object_info: argument 'object_name' must be a non-empty string, got number 42")
         }
     }
 
-    @Test func missingRequiredArgumentIsNamed() {
+    @Test func missingRequiredArgumentIsNamedWithWhatItMustBe() {
         do {
-            _ = try objectInfo.parameters.validate([:], tool: objectInfo.name)
+            _ = try objectInfo.schema.check([:], ignoring: ["session_id"])
             Issue.record("accepted a call without object_name")
         } catch {
-            #expect(error.description.contains("missing required argument 'object_name'"))
+            #expect(error.description == "get_object_info: missing required argument 'object_name' (a non-empty string)")
         }
     }
 
-    @Test func unexpectedArgumentIsNamed() {
+    @Test func unexpectedArgumentIsNamedWithTheKnownOnes() {
         do {
-            _ = try objectInfo.parameters.validate(["object_name": "Cube", "objectName": "Cube"], tool: objectInfo.name)
+            _ = try objectInfo.schema.check(["object_name": "Cube", "objectName": "Cube"], ignoring: ["session_id"])
             Issue.record("accepted an unknown argument")
         } catch {
-            #expect(error.description.contains("unexpected argument 'objectName'"))
+            #expect(error.description == "get_object_info: unexpected argument 'objectName'; it takes object_name")
         }
     }
 
-    @Test func schemasDeclareEveryParameter() {
-        for tool in BlenderTools.all {
-            let schema = tool.definition.inputSchema
-            guard case .object(let fields) = schema, case .object(let properties)? = fields["properties"] else {
+    @Test func enumsMatchIgnoringCaseAndPassTheDeclaredSpelling() throws {
+        let checked = try createObject.schema.check(["type": "light", "light_type": "spot"], ignoring: ["session_id"])
+        #expect(checked["light_type"] == "SPOT")
+        do {
+            _ = try createObject.schema.check(["type": "cubee"], ignoring: ["session_id"])
+            Issue.record("accepted an unknown type")
+        } catch {
+            #expect(error.description.hasPrefix("create_object: argument 'type' must be one of 'cube', 'plane'"))
+            #expect(error.description.hasSuffix("got string \"cubee\""))
+        }
+    }
+
+    @Test func arrayLengthsAndBoundsAreChecked() throws {
+        #expect(throws: ArgumentError.self) { try createObject.schema.check(["type": "cube", "location": [1, 2]]) }
+        #expect(throws: ArgumentError.self) { try createObject.schema.check(["type": "cube", "size": -1]) }
+        #expect(throws: ArgumentError.self) { try createObject.schema.check(["type": "cube", "location": [1, "2", 3]]) }
+        let checked = try createObject.schema.check(["type": "cube", "location": [1, 2.5, 3], "size": 2, "name": .null])
+        #expect(checked["location"] == [1, 2.5, 3])
+        #expect(checked["name"] == nil)  // null means the default, as in the addon
+        do {
+            _ = try createObject.schema.check(["type": "cube", "location": [1, 2]])
+        } catch {
+            #expect(error.description == "create_object: argument 'location' must be an array of 3 items, each a number, got array [1,2]")
+        }
+    }
+
+    @Test func boundsAreWrittenInTheError() throws {
+        let rule = ValueRule(["type": "number", "minimum": 0.1, "maximum": 20])
+        #expect(rule.expected == "a number between 0.1 and 20")
+        #expect(rule.accept(20) == 20)
+        #expect(rule.accept(20.5) == nil)
+        #expect(rule.accept(.double(.nan)) == nil)
+        #expect(ValueRule(["type": "integer"]).accept(3.0) == .int(3))
+        #expect(ValueRule(["type": "integer"]).accept(3.5) == nil)
+        #expect(ValueRule(["type": "integer", "minimum": 1]).expected == "an integer of at least 1")
+    }
+
+    @Test func everyToolHasSchemaHintsAndAToolset() {
+        let toolsets = Set(catalogue.toolsets.map(\.name))
+        for tool in catalogue.tools {
+            #expect(toolsets.contains(tool.toolset), "\(tool.name)")
+            #expect(!(tool.definition.description ?? "").isEmpty, "\(tool.name)")
+            #expect(tool.definition.annotations.readOnlyHint != nil, "\(tool.name)")
+            guard case .object(let schema) = tool.definition.inputSchema, case .object(let properties)? = schema["properties"] else {
                 Issue.record("\(tool.name) has no properties object"); continue
             }
-            #expect(Set(properties.keys) == Set(tool.parameters.map(\.name) + ["session_id"]))
+            if tool.inSession { #expect(properties["session_id"] != nil, "\(tool.name)") }
         }
     }
 
-    @Test func sessionToolsAreOffered() {
-        #expect(SessionTools.all.map(\.name) == ["create_session", "list_sessions", "get_session", "switch_session", "close_session", "resume_session"])
-        #expect(SessionTools.byName["close_session"]?.parameters.first { $0.name == "keep_checkpoint" }?.kind == .boolean)
+    @Test func coreIsSmallAndToolsetsAddToTheList() {
+        let core = catalogue.listed(enabled: [])
+        #expect(core.count <= 40)
+        #expect(core.contains { $0.name == "enable_toolset" } && core.contains { $0.name == "list_toolsets" })
+        let all = catalogue.listed(enabled: Set(catalogue.optionalToolsets))
+        #expect(all.count == catalogue.tools.count)
+    }
+
+    @Test func sessionToolsRunAsBrokerOps() {
+        #expect(catalogue.byName["create_session"]?.runner == .broker(op: "session.create"))
+        #expect(catalogue.byName["close_session"]?.runner == .broker(op: "session.close"))
+        #expect(catalogue.byName["list_toolsets"]?.runner == .front("list_toolsets"))
+    }
+
+    @Test func malformedCataloguesAreRefusedWithTheReason() {
+        #expect(throws: CatalogueError.self) { try ToolCatalogue(json: ["version": 2, "tools": [], "toolsets": []]) }
+        let stray: JSONValue = ["version": 1, "toolsets": [["name": "core"]],
+                                "tools": [["name": "x", "toolset": "nodes", "runs": "a.b", "inputSchema": ["type": "object"]]]]
+        do {
+            _ = try ToolCatalogue(json: stray)
+            Issue.record("accepted a tool in an unknown toolset")
+        } catch {
+            #expect(error.description == "tool 'x' names an unknown toolset 'nodes'")
+        }
+        let twice: JSONValue = ["version": 1, "toolsets": [["name": "core"]], "tools": [
+            ["name": "x", "toolset": "core", "runs": "a.b", "inputSchema": ["type": "object"]],
+            ["name": "x", "toolset": "core", "runs": "a.c", "inputSchema": ["type": "object"]]]]
+        #expect(throws: CatalogueError.self) { try ToolCatalogue(json: twice) }
+        let requiredUndeclared: JSONValue = ["type": "object", "properties": [:], "required": ["y"]]
+        #expect(throws: CatalogueError.self) { try ArgumentSchema(tool: "x", schema: requiredUndeclared) }
+    }
+
+    @Test func textTemplatesFillFromTheResult() throws {
+        let entry: JSONValue = ["name": "run", "toolset": "core", "runs": "code.execute", "text": "Code executed successfully: {result}",
+                                "inputSchema": ["type": "object", "properties": [:], "required": []]]
+        let tool = try CatalogueTool(entry)
+        #expect(tool.answerText(["executed": true, "result": "hi\n"]) == "Code executed successfully: hi\n")
+        #expect(!tool.structured)
     }
 
     @Test func rehomeNoteNamesBothInstancesAndTheCheckpoint() {
         let note = ToolCalls.note(["rehomed": true, "from_instance": "b1/x", "to_instance": "b2/y", "checkpoint": "/c/1.blend"], session: "s-1")
         #expect(note.contains("re-homed on b2/y") && note.contains("b1/x") && note.contains("/c/1.blend"))
         #expect(ToolCalls.note(["instance": "b1/x"], session: "s-1") == "")
-    }
-
-    @Test func v1ToolNamesAreKept() {
-        #expect(BlenderTools.all.map(\.name) == ["get_scene_info", "get_object_info", "execute_blender_code"])
-    }
-
-    @Test func codeResultIsPhrasedLikeV1() {
-        let tool = BlenderTools.byName["execute_blender_code"]!
-        #expect(tool.format(["executed": true, "result": "hi\n"]) == "Code executed successfully: hi\n")
     }
 }

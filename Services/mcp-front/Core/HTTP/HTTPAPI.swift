@@ -75,8 +75,9 @@ struct HTTPAPI: Sendable {
     }
 
     private func tools() -> Response {
-        let list = MCPHandlers.tools.map { tool -> JSONValue in
-            ["name": .string(tool.name), "description": .string(tool.description ?? ""), "input_schema": JSONValue(tool.inputSchema)]
+        let list = ToolCatalogue.bundled.tools.map { tool -> JSONValue in
+            ["name": .string(tool.name), "toolset": .string(tool.toolset), "description": .string(tool.definition.description ?? ""),
+             "input_schema": JSONValue(tool.definition.inputSchema)]
         }
         return Self.json(["tools": .array(list)])
     }
@@ -121,7 +122,7 @@ struct HTTPAPI: Sendable {
     }
 
     private func runTool(_ tool: String, session: String, _ request: Request) async throws -> Response {
-        guard MCPHandlers.tools.contains(where: { $0.name == tool }) else {
+        guard ToolCatalogue.bundled.byName[tool] != nil else {
             throw APIError(.notFound, code: "unknown_tool", "no tool '\(tool)'; GET /api/tools lists them")
         }
         var arguments = try await body(request, allowed: nil).objectValue ?? [:]

@@ -7,13 +7,19 @@ struct MCPHandlers: Sendable {
     let calls: ToolCalls
     let resources: SessionResources
 
-    static let tools: [Tool] = BlenderTools.scene.map(\.definition) + SessionTools.all.map(\.tool) + ToolCalls.extraTools
+    /// What tools/list shows before a toolset is enabled (and always at 2026-07-28).
+    static let coreTools: [Tool] = ToolCatalogue.bundled.listed(enabled: [])
 
     func register(on server: Server) async {
-        let tools = Self.tools
         let calls = calls
         let resources = resources
-        await server.withMethodHandler(ListTools.self) { _ in ListTools.Result(tools: tools) }
+        let connection = calls.connection
+        await connection.onToolsChanged { [weak server] in
+            try? await server?.notify(ToolListChangedNotification.message())
+        }
+        await server.withMethodHandler(ListTools.self) { _ in
+            ListTools.Result(tools: ToolCatalogue.bundled.listed(enabled: await connection.toolsets))
+        }
         // Weak: the server keeps its handlers after stop(), so a strong capture would keep every
         // ended HTTP session's server (and its connection state) alive.
         await server.withMethodHandler(CallTool.self) { [weak server] call in

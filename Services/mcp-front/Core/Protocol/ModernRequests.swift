@@ -25,7 +25,9 @@ struct ModernRequests: Sendable {
         "completions": [:],
     ]
 
-    static let toolList: JSONValue = ["tools": MCPResultEncoder.json(MCPHandlers.tools)]
+    /// Core only: a request of this revision belongs to no connection a toolset could be
+    /// enabled on; `enable_toolset` answers with the toolset's definitions instead.
+    static let toolList: JSONValue = ["tools": MCPResultEncoder.json(MCPHandlers.coreTools)]
 
     /// The response to `message`, or nil when none is due: a notification, or a listen stream
     /// or call that was cancelled (the revision answers those with nothing). `caller` names

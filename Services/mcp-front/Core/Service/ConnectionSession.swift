@@ -18,6 +18,11 @@ actor ConnectionSession {
     private var current: String?
     /// A session named on the command line is attached (or created) on first use.
     private var needsAttach: Bool
+    /// The toolsets this connection lists besides core (`enable_toolset`).
+    private(set) var toolsets: Set<String> = []
+    /// Tells the client its tool list changed (`notifications/tools/list_changed`); nil at
+    /// 2026-07-28, where no connection outlives a request.
+    private var toolsChanged: (@Sendable () async -> Void)?
 
     init(client: String, preset: String?, stateless: Bool = false) {
         self.client = client
@@ -31,6 +36,16 @@ actor ConnectionSession {
     func set(_ id: String?) {
         current = id
         needsAttach = false
+    }
+
+    func onToolsChanged(_ notify: @escaping @Sendable () async -> Void) {
+        toolsChanged = notify
+    }
+
+    /// Lists `toolset` or stops listing it; the client is told when that changed the list.
+    func setToolset(_ toolset: String, enabled: Bool) async {
+        let changed = enabled ? toolsets.insert(toolset).inserted : toolsets.remove(toolset) != nil
+        if changed { await toolsChanged?() }
     }
 
     /// The session a scene call runs in: the one it names, else the current one, else a new one.

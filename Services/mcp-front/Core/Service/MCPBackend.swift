@@ -49,7 +49,7 @@ final class MCPBackend: Sendable {
                 completions: .init(),
                 prompts: .init(listChanged: true),
                 resources: .init(subscribe: true, listChanged: false),
-                tools: .init(listChanged: false)))
+                tools: .init(listChanged: true)))
         let resources = SessionResources(logs: logs, timeout: .seconds(10), bus: bus)
         await MCPHandlers(calls: toolCalls(for: connection), resources: resources).register(on: server)
         await listeners.add(HandshakeListener(server: server, resources: resources))
