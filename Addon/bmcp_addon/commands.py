@@ -8,10 +8,14 @@ Mutating ops return `"changed": {"created", "modified", "removed"}`.
 """
 
 from . import (  # noqa: F401  (imported for their @registry.op side effect)
+    ops_camera_frame,
+    ops_camera_setup,
     ops_code,
     ops_collections,
     ops_files,
     ops_history,
+    ops_light_rig,
+    ops_light_setup,
     ops_materials,
     ops_modifiers,
     ops_object_edit,
@@ -20,5 +24,7 @@ from . import (  # noqa: F401  (imported for their @registry.op side effect)
     ops_scene,
     ops_sessions,
     ops_snapshot,
+    ops_world_background,
+    ops_world_render,
 )
 from .ops_common import OpContext, blender_version, registry  # noqa: F401  (the package's op API)
