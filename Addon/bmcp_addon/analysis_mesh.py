@@ -25,11 +25,18 @@ def world_bmesh(op_name, name, evaluated=True):
     obj = find_object(name)
     if obj.type != "MESH":
         raise OpError("bad_params", f"{op_name}: object '{name}' is a {obj.type}, not a MESH")
+    if obj.mode == "EDIT":
+        # In Edit Mode the mesh data lags the edit-mesh until written back; measure what the user sees.
+        obj.update_from_editmode()
     update_view_layer()
     bm = bmesh.new()
     if evaluated:
-        depsgraph = bpy.context.evaluated_depsgraph_get()
-        bm.from_object(obj, depsgraph)
+        # to_mesh rather than bmesh.from_object: in Edit Mode from_object yields no faces (3.4).
+        evaluated_obj = obj.evaluated_get(bpy.context.evaluated_depsgraph_get())
+        try:
+            bm.from_mesh(evaluated_obj.to_mesh())
+        finally:
+            evaluated_obj.to_mesh_clear()
     else:
         bm.from_mesh(obj.data)
     matrix = obj.matrix_world
