@@ -8,6 +8,9 @@ Mutating ops return `"changed": {"created", "modified", "removed"}`.
 """
 
 from . import (  # noqa: F401  (imported for their @registry.op side effect)
+    ops_analysis_mesh,
+    ops_analysis_rna,
+    ops_analysis_scene,
     ops_camera_frame,
     ops_camera_setup,
     ops_code,
