@@ -8,6 +8,10 @@ Mutating ops return `"changed": {"created", "modified", "removed"}`.
 """
 
 from . import (  # noqa: F401  (imported for their @registry.op side effect)
+    ops_anim_constraints,
+    ops_anim_keys,
+    ops_anim_scene,
+    ops_anim_shapekeys,
     ops_code,
     ops_collections,
     ops_files,
