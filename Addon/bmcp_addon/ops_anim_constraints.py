@@ -3,7 +3,7 @@ checked against the constraint's own RNA properties."""
 
 import bpy
 
-from .ops_common import changed, find_object, registry
+from .ops_common import changed, find_object, registry, update_view_layer
 from .registry import BOOLEAN, NAME, NUMBER, OBJECT, OpError, Param, bad_params, one_of
 
 # Object constraint types present from Blender 3.4 through 5.x (bone-only ones such as IK and
@@ -22,6 +22,16 @@ _CONSTRAINT_OUT = {
     "influence": {"type": "number"}, "mute": {"type": "boolean"},
     "is_valid": {"type": "boolean", "description": "False when Blender cannot evaluate it (e.g. a missing target)"},
 }
+
+
+def _rebuild_relations(obj, constraint):
+    """Make the depsgraph rebuild its relations. A constraint added to an object that was
+    already evaluated gets no evaluation step until then (a LIMIT_LOCATION had no effect);
+    setting a dependency pointer is what tags that rebuild from Python."""
+    if hasattr(constraint, "space_object"):
+        constraint.space_object = constraint.space_object
+    else:
+        obj.parent = obj.parent
 
 
 def _find_constraint(obj, name):
@@ -138,7 +148,9 @@ def constraint_add(ctx, object, type, target, name, settings, keep_transform):
         _apply_settings("constraint.add", constraint, settings or {})
         if type == "CHILD_OF" and target_obj is not None and keep_transform is not False:
             # What Blender's "Set Inverse" does: cancel the target's current transform.
+            update_view_layer()  # matrix_world of a target moved since the last evaluation
             constraint.inverse_matrix = target_obj.matrix_world.inverted()
+        _rebuild_relations(obj, constraint)
     except OpError:
         obj.constraints.remove(constraint)  # all or nothing
         raise
