@@ -110,8 +110,12 @@ def numpy_version_tuple(text):
     """'1.24.2' -> (1, 24, 2); a suffix such as 'rc1' ends a part."""
     parts = []
     for part in text.split(".")[:3]:
-        digits = "".join(ch for ch in part if ch.isdigit()) if part[:1].isdigit() else ""
-        parts.append(int(digits.split()[0]) if digits else 0)
+        digits = ""
+        for ch in part:
+            if not ch.isdigit():
+                break
+            digits += ch
+        parts.append(int(digits or 0))
     return tuple(parts) + (0,) * (3 - len(parts))
 
 
