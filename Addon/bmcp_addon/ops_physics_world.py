@@ -44,7 +44,7 @@ def _scene_facts():
 )
 @registry.mutating_op(
     "physics.set_gravity",
-    gravity=Param(numbers(3, minimum=-1000.0, maximum=1000.0), about="Gravity [x, y, z], m/s² (Earth: [0, 0, -9.81])"),
+    gravity=Param(numbers(3, "an array of 3 numbers [x, y, z], each between -1000 and 1000", -1000.0, 1000.0), about="Gravity [x, y, z], m/s² (Earth: [0, 0, -9.81])"),
     enabled=Param(BOOLEAN, True, about="Whether gravity acts at all"),
 )
 def physics_set_gravity(ctx, gravity, enabled):
