@@ -48,7 +48,8 @@ def usd_available(client):
 ROUND_TRIPS = {
     "gltf": ("file.export", {"format": "gltf"}, "file.import_gltf", "rt.gltf", 12, 8),  # triangulated, split per face
     "glb": ("file.export", {"format": "glb"}, "file.import_gltf", "rt.glb", 12, 8),
-    "fbx": ("file.export", {"format": "fbx"}, "file.import_fbx", "rt.fbx", 6, 8),
+    # Only the cube: Blender 5.0.1's FBX importer fails on a light (lamp.cycles.cast_shadow is gone).
+    "fbx": ("file.export_selected", {"format": "fbx", "objects": ["Cube"]}, "file.import_fbx", "rt.fbx", 6, 8),
     "obj": ("file.export", {"format": "obj"}, "file.import_obj", "rt.obj", 6, 8),
     "stl": ("file.export", {"format": "stl"}, "file.import_stl", "rt.stl", 12, 8),
     "ply": ("file.export_ply", {}, "file.import_ply", "rt.ply", 6, 8),
