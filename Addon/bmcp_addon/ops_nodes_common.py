@@ -217,8 +217,17 @@ def _free_spot(tree, new):
 def link(tree, from_node, from_socket, to_node, to_socket, op):
     source = find_socket(find_node(tree, from_node, op), from_socket, "output", op)
     target = find_socket(find_node(tree, to_node, op), to_socket, "input", op)
-    replaced = [l.from_node.name for l in target.links] if not target.is_multi_input else []
+    earlier = [l.from_socket for l in target.links] if not target.is_multi_input else []
     made = tree.links.new(source, target)
+    if not made.is_valid:
+        # Blender makes a link it cannot evaluate (red in the editor); refuse it instead and
+        # put back the link it replaced.
+        tree.links.remove(made)
+        for socket in earlier:
+            tree.links.new(socket, target)
+        raise bad_params(op, f"output '{source.name}' ({source.type}) of node '{source.node.name}' cannot feed "
+                             f"input '{target.name}' ({target.type}) of node '{target.node.name}'")
+    replaced = [socket.node.name for socket in earlier]
     return {
         "from_node": made.from_node.name,
         "from_socket": made.from_socket.name,
@@ -302,7 +311,7 @@ def node_types(tree_kind):
                     continue
                 try:
                     node = scratch.nodes.new(idname)
-                except RuntimeError:
+                except Exception:  # noqa: BLE001  (any refusal means: not in this tree)
                     continue
                 found.append((idname, cls.bl_rna.name, cls.bl_rna.description))
                 scratch.nodes.remove(node)

@@ -134,6 +134,12 @@ def test_connect_refusals_name_the_sockets(client):
     error = error_of(client.request("geonodes.connect", {"group": group, "from_node": "Subdiv", "from_socket": -1,
                                                          "to_node": "Group Output", "to_socket": 0}))
     assert "socket name or a socket index" in error["message"]
+    client.call("geonodes.add_node", {"group": group, "type": "ShaderNodeMath", "name": "Calc"})
+    error = error_of(client.request("geonodes.connect", {"group": group, "from_node": "Calc", "from_socket": 0,
+                                                         "to_node": "Group Output", "to_socket": 0}))
+    assert "cannot feed" in error["message"] and "GEOMETRY" in error["message"]
+    assert ["Subdiv", "Mesh", "Group Output", "Geometry"] in links_of(client, f"bpy.data.node_groups['{group}']")
+    assert evaluated(client)["vertices"] == 26
 
 
 def test_set_geometry_node_input_refusals(client):
@@ -188,17 +194,21 @@ def test_group_input_drives_the_modifier(client):
     assert evaluated(client)["vertices"] == 26
 
 
-def test_float_and_object_group_inputs(client):
+def test_float_object_and_boolean_group_inputs(client):
     group = client.call("geonodes.create", {"object": "Cube"})["group"]
     client.call("geonodes.add_group_input", {"group": group, "name": "Size", "socket_type": "float", "default": 0.5})
     client.call("geonodes.add_group_input", {"group": group, "name": "Target", "socket_type": "OBJECT"})
+    client.call("geonodes.add_group_input", {"group": group, "name": "On", "socket_type": "BOOLEAN"})
     client.call("geonodes.set_modifier_input", {"object": "Cube", "input": "Size", "value": 2})
     client.call("geonodes.set_modifier_input", {"object": "Cube", "input": "Target", "value": "Camera"})
+    client.call("geonodes.set_modifier_input", {"object": "Cube", "input": "On", "value": True})
     values = py(client, "import json; m = bpy.data.objects['Cube'].modifiers[0]\n"
                         f"g = bpy.data.node_groups['{group}']\n"
                         "print(json.dumps([m[k] if not hasattr(m[k], 'name') else m[k].name for k in m.keys()"
                         " if not k.endswith(('_use_attribute', '_attribute_name'))]))")
-    assert values == [2.0, "Camera"]
+    assert values == [2.0, "Camera", True]
+    error = error_of(client.request("geonodes.set_modifier_input", {"object": "Cube", "input": "Target", "value": "Nope"}))
+    assert error["code"] == "not_found" and "no object named 'Nope'" in error["message"]
 
 
 def test_group_input_refusals(client):
