@@ -123,7 +123,8 @@ def shader_procedural_texture(ctx, material, kind, to_node, to_socket, output, s
         node.inputs["Scale"].default_value = scale
         applied = float(scale)
     socket_name = nodes_compat.texture_output_socket(version(), kind, output)
-    source = node.outputs.get(socket_name) or node.outputs[0]
+    # find_socket also matches the identifier: 5.0 shows 'Fac' as 'Factor', its identifier stays.
+    source = find_socket(node, socket_name, "output", op)
     tree.links.new(source, target)
     return {
         "material": mat.name,

@@ -282,14 +282,16 @@ def test_get_evaluated_geometry_refuses_a_camera(client):
 def test_add_and_connect_shader_nodes(client):
     tree = material(client)
     added = client.call("shader.add_node", {"material": "Mat", "type": "ShaderNodeTexNoise", "location": [-400, 0]})
-    assert added["node"] == "Noise Texture" and "Fac" in added["outputs"]
+    # 5.0 names the Fac output Factor (its identifier is still Fac, which finds it).
+    assert added["node"] == "Noise Texture" and {"Fac", "Factor"} & set(added["outputs"])
     client.call("shader.connect", {"material": "Mat", "from_node": "Noise Texture", "from_socket": "Fac",
                                    "to_node": "Principled BSDF", "to_socket": "Roughness"})
-    assert ["Noise Texture", "Fac", "Principled BSDF", "Roughness"] in links_of(client, tree)
+    scalar = [l for l in links_of(client, tree) if l[0] == "Noise Texture"]
+    assert scalar == [["Noise Texture", scalar[0][1], "Principled BSDF", "Roughness"]] and scalar[0][1] in ("Fac", "Factor")
     listing = client.call("shader.list", {"material": "Mat"})
     principled = next(n for n in listing["nodes"] if n["name"] == "Principled BSDF")
     roughness = next(s for s in principled["inputs"] if s["name"] == "Roughness")
-    assert roughness["linked_from"] == ["Noise Texture.Fac"]
+    assert roughness["linked_from"] == [f"Noise Texture.{scalar[0][1]}"]
     error = error_of(client.request("shader.add_node", {"material": "Mat", "type": "GeometryNodeSubdivideMesh"}))
     assert "not a node type of shader trees" in error["message"]
     error = error_of(client.request("shader.connect", {"material": "Mat", "from_node": "Noise Texture", "from_socket": "Colour",
@@ -381,6 +383,10 @@ def test_add_procedural_texture_links_it(client, kind, node_type):
 
 def test_procedural_texture_fac_into_another_node(client):
     tree = material(client)
+    noise = client.call("shader.procedural_texture", {"material": "Mat", "kind": "noise", "output": "Fac",
+                                                      "to_socket": "Roughness"})
+    assert noise["linked"] in ("Fac -> Principled BSDF.Roughness", "Factor -> Principled BSDF.Roughness")
+    assert [l for l in links_of(client, tree) if l[2:] == ["Principled BSDF", "Roughness"]][0][0] == noise["node"]
     client.call("shader.add_node", {"material": "Mat", "type": "ShaderNodeBump", "name": "Bump"})
     result = client.call("shader.procedural_texture", {"material": "Mat", "kind": "voronoi", "output": "Fac",
                                                        "to_node": "Bump", "to_socket": "Height"})
