@@ -52,11 +52,12 @@ COPY compose/prebuilt/ /out/
 
 FROM build-${BINARIES} AS build
 
-# Debian bookworm's blender is 3.4.1, the version the addon's tests run against.
+# Debian bookworm's blender is 3.4.1, the version the addon's tests run against; python3-numpy
+# because its glTF exporter imports numpy and the package does not depend on it.
 FROM ${BASE_IMAGE} AS runtime
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
-    && apt-get -q install -y --no-install-recommends blender libzmq5 libsqlite3-0 procps \
+    && apt-get -q install -y --no-install-recommends blender python3-numpy libzmq5 libsqlite3-0 procps \
     && rm -rf /var/lib/apt/lists/*
 # Same user and /data ownership as the services image, so both can write the shared volume.
 RUN useradd --uid 10001 --user-group --create-home --home-dir /home/bmcp bmcp \

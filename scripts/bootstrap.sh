@@ -10,8 +10,12 @@ set -euo pipefail
 missing=()
 pkg-config --exists libzmq 2>/dev/null || missing+=(libzmq3-dev pkg-config)
 command -v blender >/dev/null 2>&1 || [ -n "${BLENDER:-}" ] || missing+=(blender)
-# Debian's Blender runs on the system Python; its glTF exporter needs numpy from there.
-if [ -z "${BLENDER:-}" ] && { ! command -v blender >/dev/null 2>&1 || [ "$(command -v blender)" = /usr/bin/blender ]; }; then
+# Debian's Blender runs on the system Python and does not depend on numpy, yet its glTF
+# exporter (export_scene to gltf/glb) imports it: install python3-numpy beside it. That is the
+# Blender used when none is on PATH yet (we install Debian's) or the one found is /usr/bin's.
+blender_path="${BLENDER:-$(command -v blender 2>/dev/null || true)}"
+[ -z "$blender_path" ] || blender_path="$(command -v "$blender_path" 2>/dev/null || echo "$blender_path")"
+if [ -z "$blender_path" ] || [ "$blender_path" = /usr/bin/blender ] || [ "$(readlink -f "$blender_path")" = /usr/bin/blender ]; then
   /usr/bin/python3 -c "import numpy" 2>/dev/null || missing+=(python3-numpy)
 fi
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb xauth)

@@ -9,10 +9,10 @@ usually stop) up to the underside.
 
 from . import arch_geometry as geometry
 from . import arch_mesh
-from .arch_params import bad, format_number, in_range
+from .arch_params import Z_LIMITS, bad, format_number, in_range, metres
 from .arch_tags import facts, tag
 from .ops_common import changed, find_object, registry
-from .registry import NAME, NUMBER, Param
+from .registry import NAME, Param
 
 OP = "arch.gable_walls"
 
@@ -24,11 +24,21 @@ def roof_record(op, roof):
     return record
 
 
+@registry.tool(
+    "create_gable_walls",
+    "Close both gable ends of a gable roof (made by create_roof) with wall, from the eaves height up to the "
+    "roof's underside.",
+    toolset="architecture",
+    output={"names": {"type": "array", "items": {"type": "string"}}, "roof": {"type": "string"},
+            "ends": {"type": "array", "items": {"type": "string"}}, "bottom_z": {"type": "number"},
+            "apex_z": {"type": "number"}, "thickness": {"type": "number"}},
+)
 @registry.mutating_op(
     "arch.gable_walls",
-    roof=Param(NAME),
-    thickness=Param(NUMBER, 0.15),
-    bottom_z=Param(NUMBER, None),
+    roof=Param(NAME, about="The gable roof's name (made by create_roof)"),
+    thickness=metres(0.15, 0.05, 1.0, "Wall thickness, m"),
+    bottom_z=metres(None, *Z_LIMITS, "Where the gable walls start, m (default: the roof's eaves height base_z); "
+                                     "below the roof's underside at the ridge"),
 )
 def arch_gable_walls(ctx, roof, thickness, bottom_z):
     roof_object = find_object(roof)

@@ -10,11 +10,12 @@ opening that would overlap it is refused.
 
 from . import arch_geometry as geometry
 from . import arch_mesh
-from .arch_params import bad, format_number, in_range
+from .arch_params import bad, format_number, in_range, metres
 from .arch_tags import facts, tag
 from .ops_common import changed, find_object, registry
-from .registry import BOOLEAN, NAME, NUMBER, Param, one_of
+from .registry import BOOLEAN, NAME, Param, one_of
 
+NUMBER_FIELD = {"type": "number"}
 OPENING_MARGIN = 0.01  # a cutter overshoots the faces it cuts through, so no sliver faces survive
 
 OPENING_DEFAULTS = {"door": {"width": 0.9, "height": 2.1, "sill": 0.0}, "window": {"width": 1.2, "height": 1.1, "sill": 0.9}}
@@ -95,16 +96,26 @@ def add_frame(wall, extent, kind, offset, width, height, sill, frame_width):
     return frame
 
 
+@registry.tool(
+    "create_opening",
+    "Cut a door or window into a wall made by create_wall or create_floor_plan (and optionally frame it); "
+    "an opening that leaves the wall or overlaps another is refused.",
+    toolset="architecture",
+    output={"wall": {"type": "string"}, "kind": {"type": "string"}, "offset": NUMBER_FIELD, "width": NUMBER_FIELD,
+            "height": NUMBER_FIELD, "sill": NUMBER_FIELD, "frame": {"type": ["string", "null"]},
+            "vertices": {"type": "integer"}},
+)
 @registry.mutating_op(
     "arch.opening",
-    wall=Param(NAME),
-    kind=Param(one_of("door", "window"), "door"),
-    offset=Param(NUMBER),
-    width=Param(NUMBER, None),
-    height=Param(NUMBER, None),
-    sill=Param(NUMBER, None),
-    frame=Param(BOOLEAN, False),
-    frame_width=Param(NUMBER, 0.05),
+    wall=Param(NAME, about="The wall object's name"),
+    kind=Param(one_of("door", "window"), "door", about="What to cut"),
+    offset=metres(..., 0.0, 1000.0, "Distance along the wall from its start to the opening's centre, m "
+                                    "(the opening must stay inside the wall)"),
+    width=metres(None, 0.2, 20.0, "Opening width, m (default: door 0.9, window 1.2)"),
+    height=metres(None, 0.1, 20.0, "Opening height, m (default: door 2.1, window 1.1); sill + height must fit the wall"),
+    sill=metres(None, 0.0, 20.0, "Height of the opening's bottom above the wall's base, m (default: window 0.9, door 0)"),
+    frame=Param(BOOLEAN, False, about="Also add a frame object lining the hole"),
+    frame_width=metres(0.05, 0.01, 0.3, "Frame width, m (less than half the opening's smaller side)"),
 )
 def arch_opening(ctx, wall, kind, offset, width, height, sill, frame, frame_width):
     op = "arch.opening"
@@ -137,14 +148,21 @@ def arch_opening(ctx, wall, kind, offset, width, height, sill, frame, frame_widt
     }
 
 
+@registry.tool(
+    "create_slab_opening",
+    "Cut a rectangular opening through a slab made by create_slab: a stairwell, shaft or void, inside its outline.",
+    toolset="architecture",
+    output={"slab": {"type": "string"}, "kind": {"type": "string"}, "x": NUMBER_FIELD, "y": NUMBER_FIELD,
+            "width": NUMBER_FIELD, "depth": NUMBER_FIELD, "area": NUMBER_FIELD},
+)
 @registry.mutating_op(
     "arch.slab_opening",
-    slab=Param(NAME),
-    x=Param(NUMBER),
-    y=Param(NUMBER),
-    width=Param(NUMBER),
-    depth=Param(NUMBER),
-    kind=Param(one_of("stairwell", "shaft", "void"), "stairwell"),
+    slab=Param(NAME, about="The slab's name (made by create_slab)"),
+    x=metres(..., -1000.0, 1000.0, "x of the opening's south-west corner, m"),
+    y=metres(..., -1000.0, 1000.0, "y of the opening's south-west corner, m"),
+    width=metres(..., 0.3, 100.0, "Size along x, m"),
+    depth=metres(..., 0.3, 100.0, "Size along y, m"),
+    kind=Param(one_of("stairwell", "shaft", "void"), "stairwell", about="What the opening is for"),
 )
 def arch_slab_opening(ctx, slab, x, y, width, depth, kind):
     """A width (x) x depth (y) hole through a slab from its corner (x, y) in plan (a stairwell)."""

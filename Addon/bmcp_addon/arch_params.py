@@ -9,25 +9,12 @@ reading the addon. Pure Python (no bpy) so the rules are unit-testable anywhere.
 
 import math
 
-from .protocol import describe_value
-from .registry import Kind, OpError, _is_number
-
-POINT2 = Kind(
-    "an array of 2 numbers [x, y]",
-    lambda v: isinstance(v, list) and len(v) == 2 and all(_is_number(x) for x in v),
-)
+from .values import describe_value, format_number  # noqa: F401  (arch ops import format_number from here)
+from .registry import INTEGER, NUMBER, POINT2, Kind, OpError, Param, _is_number  # noqa: F401  (POINT2: the arch ops' 2-D point)
 
 
 def bad(op, message):
     return OpError("bad_params", f"{op}: {message}")
-
-
-def format_number(value):
-    """2.4 -> '2.4', 3.0 -> '3', 0.1 + 0.2 -> '0.3': readable in messages and names."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def in_range(op, name, value, low, high, unit="m"):
@@ -131,3 +118,46 @@ def storey_level(op, storey, floor_height, base, base_name):
     if base is not None:
         raise bad(op, f"give either '{base_name}' or 'storey' + 'floor_height', not both")
     return storey, (storey - 1) * floor_height
+
+
+# -- the declared params the arch.* tools share (the schema a model reads) -------------------
+
+Z_LIMITS = (-1000.0, 1000.0)
+# The length range any footprint or wall run may have; beyond it a unit mistake is likelier.
+LENGTH_LIMITS = (0.1, 500.0)
+
+OBJECT_NAME_KIND = Kind(
+    "a non-empty string of at most 63 bytes (Blender's name limit)",
+    lambda v: isinstance(v, str) and v != "" and len(v.encode("utf-8")) <= 63,
+    schema={"type": "string", "minLength": 1, "maxLength": 63},
+)
+
+
+def _param(default, **declared):
+    # `...` as the default marks a required param.
+    return Param(NUMBER, **declared) if default is ... else Param(NUMBER, default, **declared)
+
+
+def metres(default, low, high, about):
+    """A length or height in metres (default `...`: required), refused outside [low, high]
+    with the range in metres."""
+    return _param(default, minimum=low, maximum=high, about=about, unit="m")
+
+
+def degrees(default, low, high, about):
+    return _param(default, minimum=low, maximum=high, about=about, unit="deg")
+
+
+def object_name(default_name):
+    return Param(OBJECT_NAME_KIND, None, about=f"Object name (default: '{default_name}', numbered if taken)")
+
+
+STOREY = Param(INTEGER, None, minimum=1, maximum=100,
+               about="Storey number, 1 = ground floor (recorded for design.md); with floor_height it sets the level")
+FLOOR_HEIGHT = metres(None, 2.0, 10.0, "Floor-to-floor height, m: with storey, puts the level at "
+                                       "(storey - 1) x floor_height (then leave the level param out)")
+
+
+def level(about):
+    """A floor or base level in metres (default 0), mutually exclusive with storey + floor_height."""
+    return metres(None, *Z_LIMITS, f"{about}, m (default 0; or give storey + floor_height instead)")

@@ -10,13 +10,58 @@ T-junctions close without gaps.
 
 from . import arch_geometry as geometry
 from .arch_openings import check_opening_fits, cut_opening
-from .arch_params import FieldReader, bad, format_number, in_range, optional_name, storey_level
-from .architecture import make_wall
+from .arch_params import (
+    FLOOR_HEIGHT,
+    STOREY,
+    FieldReader,
+    bad,
+    format_number,
+    in_range,
+    level,
+    metres,
+    object_name,
+    optional_name,
+    storey_level,
+)
+from .arch_walls import make_wall
 from .ops_common import changed, registry
-from .registry import ARRAY, INTEGER, NUMBER, STRING, Param
+from .registry import Kind, Param, array_of
 
 OP = "arch.floor_plan"
 SIDES = ("north", "south", "east", "west")
+
+
+def _number(low, high, about):
+    return {"type": "number", "minimum": low, "maximum": high, "description": about}
+
+
+# One room or door: the registry takes any object here and read_rooms / read_doors check its
+# fields against exactly this schema, with messages naming the item ("rooms[2].width ...").
+ROOM = Kind("an object {name, x, y, width, depth}", lambda v: isinstance(v, dict), schema={
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "description": "The room's name, unique in the plan"},
+        "x": _number(-1000.0, 1000.0, "x of the room's south-west wall centre corner, m"),
+        "y": _number(-1000.0, 1000.0, "y of that corner, m"),
+        "width": _number(0.5, 100.0, "Size along x between wall centres, m"),
+        "depth": _number(0.5, 100.0, "Size along y between wall centres, m"),
+    },
+    "required": ["name", "x", "y", "width", "depth"],
+    "additionalProperties": False,
+})
+DOOR = Kind("an object {room, side, offset?, width?, height?}", lambda v: isinstance(v, dict), schema={
+    "type": "object",
+    "properties": {
+        "room": {"type": "string", "minLength": 1, "description": "The room whose side the door is in"},
+        "side": {"type": "string", "enum": list(SIDES), "description": "Which side of the room"},
+        "offset": {"type": "number", "description": "From that side's start (its west or south end) to the "
+                   "door's centre, m (default: the middle); the door must clear the walls meeting that side"},
+        "width": {**_number(0.5, 5.0, "Door width, m"), "default": 0.9},
+        "height": {**_number(0.5, 20.0, "Door height, m, at most the wall height"), "default": 2.1},
+    },
+    "required": ["room", "side"],
+    "additionalProperties": False,
+})
 
 
 def read_rooms(rooms):
@@ -101,16 +146,27 @@ def bounds_of(run, rooms):
     return bounds
 
 
+@registry.tool(
+    "create_floor_plan",
+    "Lay walls around rectangular rooms given on wall centre lines (shared walls laid once, corners closed) "
+    "and cut their doors.",
+    toolset="architecture",
+    output={
+        "walls": {"type": "array", "items": {"type": "string"}},
+        "wall_segments": {"type": "array", "items": {"type": "object"}},
+        "doors": {"type": "array", "items": {"type": "object"}},
+    },
+)
 @registry.mutating_op(
     "arch.floor_plan",
-    rooms=Param(ARRAY),
-    wall_height=Param(NUMBER, 2.4),
-    wall_thickness=Param(NUMBER, 0.15),
-    base_z=Param(NUMBER, None),
-    storey=Param(INTEGER, None),
-    floor_height=Param(NUMBER, None),
-    doors=Param(ARRAY, None),
-    name=Param(STRING, None),
+    rooms=Param(array_of(ROOM, 1, 100), about="The rooms, 1-100, that may share walls but not floor area"),
+    wall_height=metres(2.4, 0.1, 20.0, "Wall height, m"),
+    wall_thickness=metres(0.15, 0.05, 1.0, "Wall thickness, m"),
+    base_z=level("Height of the floor"),
+    storey=STOREY,
+    floor_height=FLOOR_HEIGHT,
+    doors=Param(array_of(DOOR), None, about="Doors to cut, each in one room's side"),
+    name=object_name("Wall"),
 )
 def arch_floor_plan(ctx, rooms, wall_height, wall_thickness, base_z, storey, floor_height, doors, name):
     wall_height = in_range(OP, "wall_height", wall_height, 0.1, 20.0)

@@ -12,14 +12,31 @@ import math
 
 from . import arch_geometry as geometry
 from . import arch_mesh
-from .arch_params import bad, format_number, in_range, int_in_range, optional_name, point2, storey_level
+from .arch_params import (
+    FLOOR_HEIGHT,
+    LENGTH_LIMITS,
+    STOREY,
+    Z_LIMITS,
+    bad,
+    degrees,
+    format_number,
+    in_range,
+    int_in_range,
+    level,
+    metres,
+    object_name,
+    optional_name,
+    point2,
+    storey_level,
+)
 from .arch_tags import tag
+from .arch_walls import make_wall
 from .ops_common import changed, registry
-from .registry import ARRAY, INTEGER, NUMBER, STRING, VECTOR3, Param, one_of
+from .registry import INTEGER, NUMBER, POINT2, Param, array_of, numbers, one_of
 
-# The length range any footprint or wall run may have; beyond it a unit mistake is likelier.
-LENGTH_LIMITS = (0.1, 500.0)
-Z_LIMITS = (-1000.0, 1000.0)
+NUMBER_FIELD = {"type": "number"}
+CHANGED_NAMES = {"type": "array", "items": {"type": "string"}}
+
 
 
 def _z(op, name, value):
@@ -28,28 +45,26 @@ def _z(op, name, value):
 
 # -- walls --------------------------------------------------------------------
 
+ROOF_TYPES = ("flat", "shed", "gable", "hip", "irimoya")
 
-def make_wall(name, start, end, height, thickness, base_z, storey=None, bounds=None):
-    """A box along start->end, centred on that line, its origin at `start` on base_z, tagged
-    with what it is (arch_tags); `bounds` lists the rooms and sides it encloses."""
-    length = math.dist(start, end)
-    solid = geometry.box(0.0, length, -thickness / 2.0, thickness / 2.0, 0.0, height)
-    angle = math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
-    wall = arch_mesh.add_object(name, solid, "Walls", (start[0], start[1], base_z), angle)
-    return tag(wall, "wall", start=list(start), end=list(end), length=length, height=height, thickness=thickness,
-               base_z=base_z, storey=storey, bounds=bounds)
-
-
+@registry.tool(
+    "create_wall",
+    "A straight wall from start to end (metres), centred on that line, its origin at its start on base_z.",
+    toolset="architecture",
+    output={"name": {"type": "string"}, "length": NUMBER_FIELD, "height": NUMBER_FIELD, "thickness": NUMBER_FIELD,
+            "start": {"type": "array", "items": NUMBER_FIELD}, "end": {"type": "array", "items": NUMBER_FIELD},
+            "base_z": NUMBER_FIELD},
+)
 @registry.mutating_op(
     "arch.wall",
-    start=Param(ARRAY),
-    end=Param(ARRAY),
-    height=Param(NUMBER, 2.4),
-    thickness=Param(NUMBER, 0.15),
-    base_z=Param(NUMBER, None),
-    storey=Param(INTEGER, None),
-    floor_height=Param(NUMBER, None),
-    name=Param(STRING, None),
+    start=Param(POINT2, about="[x, y] of the wall's centre line start, m"),
+    end=Param(POINT2, about="[x, y] of the wall's centre line end, m (at least 0.05 m from start)"),
+    height=metres(2.4, 0.1, 20.0, "Height, m"),
+    thickness=metres(0.15, 0.05, 1.0, "Thickness, m"),
+    base_z=level("Height of its base"),
+    storey=STOREY,
+    floor_height=FLOOR_HEIGHT,
+    name=object_name("Wall"),
 )
 def arch_wall(ctx, start, end, height, thickness, base_z, storey, floor_height, name):
     op = "arch.wall"
@@ -76,17 +91,26 @@ def arch_wall(ctx, start, end, height, thickness, base_z, storey, floor_height, 
 # -- slabs and columns -----------------------------------------------------------
 
 
+@registry.tool(
+    "create_slab",
+    "A floor or roof slab from an outline polygon, or a width x depth rectangle; its top is at z, "
+    "its thickness below it.",
+    toolset="architecture",
+    output={"name": {"type": "string"}, "area": NUMBER_FIELD, "top_z": NUMBER_FIELD, "bottom_z": NUMBER_FIELD,
+            "thickness": NUMBER_FIELD},
+)
 @registry.mutating_op(
     "arch.slab",
-    outline=Param(ARRAY, None),
-    width=Param(NUMBER, None),
-    depth=Param(NUMBER, None),
-    origin=Param(ARRAY, None),
-    thickness=Param(NUMBER, 0.2),
-    z=Param(NUMBER, None),
-    storey=Param(INTEGER, None),
-    floor_height=Param(NUMBER, None),
-    name=Param(STRING, None),
+    outline=Param(array_of(POINT2, 3), None,
+                  about="[[x, y], ...]: at least 3 points of a simple polygon, m (or give width and depth)"),
+    width=metres(None, *LENGTH_LIMITS, "Rectangle width along x, m (with depth, instead of outline)"),
+    depth=metres(None, *LENGTH_LIMITS, "Rectangle depth along y, m (with width, instead of outline)"),
+    origin=Param(POINT2, None, about="[x, y] of the rectangle's south-west corner, m (default [0, 0])"),
+    thickness=metres(0.2, 0.05, 1.0, "Thickness, m"),
+    z=level("Height of the slab's top"),
+    storey=STOREY,
+    floor_height=FLOOR_HEIGHT,
+    name=object_name("Slab"),
 )
 def arch_slab(ctx, outline, width, depth, origin, thickness, z, storey, floor_height, name):
     """A floor slab whose top is at z (floor level), `thickness` below it."""
@@ -126,18 +150,25 @@ def arch_slab(ctx, outline, width, depth, origin, thickness, z, storey, floor_he
     }
 
 
+@registry.tool(
+    "create_column_grid",
+    "A grid of nx x ny square or round columns (at most 400), rows along +x and +y from the first column's centre.",
+    toolset="architecture",
+    output={"names": CHANGED_NAMES, "count": {"type": "integer"}, "shape": {"type": "string"},
+            "width": NUMBER_FIELD, "height": NUMBER_FIELD},
+)
 @registry.mutating_op(
     "arch.column_grid",
-    origin=Param(ARRAY, None),
-    nx=Param(INTEGER, 2),
-    ny=Param(INTEGER, 2),
-    spacing_x=Param(NUMBER, 6.0),
-    spacing_y=Param(NUMBER, 6.0),
-    width=Param(NUMBER, 0.3),
-    height=Param(NUMBER, 3.0),
-    shape=Param(one_of("square", "round"), "square"),
-    base_z=Param(NUMBER, 0.0),
-    name=Param(STRING, None),
+    origin=Param(POINT2, None, about="[x, y] of the first column's centre, m (default [0, 0])"),
+    nx=Param(INTEGER, 2, minimum=1, maximum=50, about="Columns along x (nx x ny at most 400)"),
+    ny=Param(INTEGER, 2, minimum=1, maximum=50, about="Columns along y (nx x ny at most 400)"),
+    spacing_x=metres(6.0, 0.1, 50.0, "Centre spacing along x, m (at least the column width)"),
+    spacing_y=metres(6.0, 0.1, 50.0, "Centre spacing along y, m (at least the column width)"),
+    width=metres(0.3, 0.1, 2.0, "Column width (or diameter), m"),
+    height=metres(3.0, 0.5, 50.0, "Column height, m"),
+    shape=Param(one_of("square", "round"), "square", about="Column section"),
+    base_z=metres(0.0, *Z_LIMITS, "Height of the column bases, m"),
+    name=object_name("Column"),
 )
 def arch_column_grid(ctx, origin, nx, ny, spacing_x, spacing_y, width, height, shape, base_z, name):
     """nx x ny columns; `origin` is the centre of the first one, rows run along +x and +y."""
@@ -166,22 +197,31 @@ def arch_column_grid(ctx, origin, nx, ny, spacing_x, spacing_y, width, height, s
 
 # -- roofs ----------------------------------------------------------------------
 
-ROOF_TYPES = ("flat", "shed", "gable", "hip", "irimoya")
 
-
+@registry.tool(
+    "create_roof",
+    "A roof over a width x depth footprint (on the wall lines): flat, shed, gable, hip or irimoya (入母屋). "
+    "base_z is the eaves height, where the roof's top surface crosses the wall lines.",
+    toolset="architecture",
+    output={"name": {"type": "string"}, "type": {"type": "string"}, "ridge_axis": {"type": "string"},
+            "span": NUMBER_FIELD, "ridge_length": {"type": ["number", "null"]}, "pitch_deg": NUMBER_FIELD,
+            "ridge_z": NUMBER_FIELD, "eave_z": NUMBER_FIELD},
+)
 @registry.mutating_op(
     "arch.roof",
-    type=Param(one_of(*ROOF_TYPES)),
-    width=Param(NUMBER),
-    depth=Param(NUMBER),
-    origin=Param(ARRAY, None),
-    base_z=Param(NUMBER, 0.0),
-    pitch_deg=Param(NUMBER, 30.0),
-    overhang=Param(NUMBER, 0.45),
-    thickness=Param(NUMBER, 0.2),
-    ridge_axis=Param(one_of("auto", "x", "y"), "auto"),
-    gable_fraction=Param(NUMBER, 0.5),
-    name=Param(STRING, None),
+    type=Param(one_of(*ROOF_TYPES), about="Roof form"),
+    width=metres(..., *LENGTH_LIMITS, "Footprint width along x, m"),
+    depth=metres(..., *LENGTH_LIMITS, "Footprint depth along y, m"),
+    origin=Param(POINT2, None, about="[x, y] of the footprint's south-west corner, m (default [0, 0])"),
+    base_z=metres(0.0, *Z_LIMITS, "Eaves height, m"),
+    pitch_deg=degrees(30.0, 0.0, 60.0, "Pitch, degrees (ignored for flat)"),
+    overhang=metres(0.45, 0.0, 2.0, "Eaves overhang, m"),
+    thickness=metres(0.2, 0.05, 1.0, "Roof thickness, m"),
+    ridge_axis=Param(one_of("auto", "x", "y"), "auto",
+                     about="Axis the ridge runs along; hip and irimoya roofs need the longer side (auto)"),
+    gable_fraction=Param(NUMBER, 0.5, minimum=0.2, maximum=0.8, unit="",
+                         about="Irimoya only: the share of the rise that is gable"),
+    name=object_name("Roof"),
 )
 def arch_roof(ctx, type, width, depth, origin, base_z, pitch_deg, overhang, thickness, ridge_axis, gable_fraction, name):
     """A roof over the width (x) x depth (y) footprint whose south-west wall corner is `origin`.
@@ -239,16 +279,26 @@ def _ridge_length(kind, run, span, overhang, gable_fraction):
 # -- stairs ---------------------------------------------------------------------
 
 
+@registry.tool(
+    "create_stairs",
+    "A straight flight of stairs; the riser is computed from the total rise (fewest risers within riser_max) "
+    "and refused outside 0.10-0.23 m.",
+    toolset="architecture",
+    output={"name": {"type": "string"}, "steps": {"type": "integer"}, "risers": {"type": "integer"},
+            "treads": {"type": "integer"}, "riser": NUMBER_FIELD, "tread": NUMBER_FIELD, "run": NUMBER_FIELD,
+            "pitch_deg": NUMBER_FIELD, "two_risers_plus_tread": NUMBER_FIELD},
+)
 @registry.mutating_op(
     "arch.stairs",
-    start=Param(VECTOR3, None),
-    direction_deg=Param(NUMBER, 0.0),
-    total_rise=Param(NUMBER),
-    width=Param(NUMBER, 0.9),
-    riser_max=Param(NUMBER, 0.20),
-    tread=Param(NUMBER, 0.26),
-    waist=Param(NUMBER, 0.15),
-    name=Param(STRING, None),
+    start=Param(numbers(3, "an array of 3 numbers [x, y, z]"), None,
+                about="[x, y, z] of the first riser's bottom, centre of the width, m (default [0, 0, 0])"),
+    direction_deg=degrees(0.0, -360.0, 360.0, "Direction of climb, degrees counter-clockwise from +x"),
+    total_rise=metres(..., 0.2, 10.0, "Floor-to-floor rise, m"),
+    width=metres(0.9, 0.6, 5.0, "Stair width, m"),
+    riser_max=metres(0.20, 0.01, 1.0, "Largest allowed riser, m (the riser itself must come out 0.10-0.23 m)"),
+    tread=metres(0.26, 0.21, 0.35, "Tread depth, m"),
+    waist=metres(0.15, 0.05, 0.5, "Slab thickness under the steps, m"),
+    name=object_name("Stairs"),
 )
 def arch_stairs(ctx, start, direction_deg, total_rise, width, riser_max, tread, waist, name):
     """A straight flight from `start` (bottom of the first riser, centre of the width), climbing
@@ -288,5 +338,5 @@ def arch_stairs(ctx, start, direction_deg, total_rise, width, riser_max, tread, 
     }
 
 
-# Registered after make_wall exists: both modules build on it.
+# The other arch.* ops live in their own modules; importing this one registers them all.
 from . import arch_gables, arch_openings, arch_plan  # noqa: E402,F401

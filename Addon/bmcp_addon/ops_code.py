@@ -10,10 +10,19 @@ from .settings import code_execution_allowed, code_timeout, max_output_bytes
 MAX_TIMEOUT = 24 * 3600.0
 
 
+@registry.tool(
+    "execute_blender_code",
+    "Execute Python code in Blender (bpy and mathutils are imported). Whatever the code prints is returned. "
+    "Work in small steps.",
+    toolset="core",
+    destructive=True,
+    text="Code executed successfully: {result}",
+)
 @registry.mutating_op(
     "code.execute",
-    code=Param(STRING),
-    timeout_s=Param(NUMBER, None, minimum=0.001, maximum=MAX_TIMEOUT),
+    code=Param(STRING, about="The Python code to execute"),
+    timeout_s=Param(NUMBER, None, minimum=0.001, maximum=MAX_TIMEOUT,
+                    about="Time limit in seconds (default and ceiling: the addon's BMCP_CODE_TIMEOUT)"),
 )
 def code_execute(ctx, code, timeout_s):
     if not code_execution_allowed():

@@ -6,7 +6,17 @@ from .ops_common import already_exists, changed, current_scene, find_collection,
 from .registry import BOOLEAN, NAME, Param
 
 
-@registry.mutating_op("collection.create", name=Param(NAME), parent=Param(NAME, None))
+@registry.tool(
+    "create_collection",
+    "Create a collection, under the scene's root collection or a parent.",
+    toolset="core",
+    output={"name": {"type": "string"}, "parent": {"type": "string"}},
+)
+@registry.mutating_op(
+    "collection.create",
+    name=Param(NAME, about="Collection name (must be new)"),
+    parent=Param(NAME, None, about="Parent collection (default: the scene's root collection)"),
+)
 def collection_create(ctx, name, parent):
     """A new collection under `parent` (default: the scene's root collection)."""
     target = find_collection(parent) if parent else current_scene().collection
@@ -21,11 +31,18 @@ def collection_create(ctx, name, parent):
     }
 
 
+@registry.tool(
+    "move_to_collection",
+    "Link an object into a collection; with unlink_others, move it there (out of all its other collections).",
+    toolset="core",
+    idempotent=True,
+    output={"object": {"type": "string"}, "collections": {"type": "array", "items": {"type": "string"}}},
+)
 @registry.mutating_op(
     "collection.link",
-    object=Param(NAME),
-    collection=Param(NAME),
-    unlink_others=Param(BOOLEAN, False),
+    object=Param(NAME, about="Object name"),
+    collection=Param(NAME, about="Collection name (the scene's root collection answers to its own name)"),
+    unlink_others=Param(BOOLEAN, False, about="Remove it from its other collections"),
 )
 def collection_link(ctx, object, collection, unlink_others):
     """Link the object into the collection; unlink_others makes it the only one (a move)."""

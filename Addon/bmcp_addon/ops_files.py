@@ -21,7 +21,13 @@ def _existing(path, op_name):
     return resolved
 
 
-@registry.op("file.save", path=Param(NAME))
+@registry.tool(
+    "save_blend",
+    "Save a copy of the scene as a .blend file under the addon's files root (the open file stays as it is).",
+    toolset="core",
+    output={"path": {"type": "string"}, "size": {"type": "integer", "description": "Bytes written"}},
+)
+@registry.op("file.save", path=Param(NAME, about="Path under the files root (.blend is added if missing)"))
 def file_save(ctx, path):
     """Writes a copy: the open file (and the session's checkpoints) stay as they are.
     Saved under a fresh name and renamed, so Blender keeps no .blend1 backup of what it replaced."""
@@ -30,7 +36,14 @@ def file_save(ctx, path):
     return {"path": target, "size": os.path.getsize(target)}
 
 
-@registry.mutating_op("file.open", path=Param(NAME))
+@registry.tool(
+    "open_blend",
+    "Open a .blend file from under the addon's files root, replacing the whole scene.",
+    toolset="core",
+    destructive=True,
+    output={"path": {"type": "string"}, "scene": {"type": "string"}, "object_count": {"type": "integer"}},
+)
+@registry.mutating_op("file.open", path=Param(NAME, about="Path of an existing .blend file under the files root"))
 def file_open(ctx, path):
     """Replaces the whole scene; in a session, the session continues from this file."""
     source = _existing(path, "file.open")
@@ -42,11 +55,22 @@ def file_open(ctx, path):
     return {"path": source, "scene": scene.name, "object_count": len(scene.objects)}
 
 
+@registry.tool(
+    "export_scene",
+    "Export the scene as glTF/GLB, FBX, OBJ or STL under the addon's files root.",
+    toolset="core",
+    output={
+        "path": {"type": "string"},
+        "format": {"type": "string"},
+        "size": {"type": "integer"},
+        "files": {"type": "array", "items": {"type": "object"}, "description": "Every file written (.bin, .mtl beside)"},
+    },
+)
 @registry.op(
     "file.export",
-    path=Param(NAME),
-    format=Param(one_of(*exporters.FORMATS)),
-    selected_only=Param(BOOLEAN, False),
+    path=Param(NAME, about="Path under the files root (the format's suffix is added if missing)"),
+    format=Param(one_of(*exporters.FORMATS), about="File format"),
+    selected_only=Param(BOOLEAN, False, about="Only the selected objects"),
 )
 def file_export(ctx, path, format, selected_only):
     target = writable_under_root(with_suffix(path, exporters.SUFFIXES[format]), files_root(), "file.export")

@@ -45,11 +45,23 @@ def _step(op_name, operator, nothing):
     return {"done": True}
 
 
+@registry.tool(
+    "undo",
+    "Undo the last step (GUI Blender only: headless Blender keeps no undo history).",
+    toolset="core",
+    output={"done": {"type": "boolean"}},
+)
 @registry.mutating_op("history.undo")
 def history_undo(ctx):
     return _step("history.undo", bpy.ops.ed.undo, "nothing_to_undo")
 
 
+@registry.tool(
+    "redo",
+    "Redo the last undone step (GUI Blender only).",
+    toolset="core",
+    output={"done": {"type": "boolean"}},
+)
 @registry.mutating_op("history.redo")
 def history_redo(ctx):
     return _step("history.redo", bpy.ops.ed.redo, "nothing_to_redo")

@@ -9,15 +9,29 @@ from .registry import COLOR_RGBA, INTEGER, NAME, NUMBER, Param, bad_params
 _EMISSION_COLOR_SOCKETS = ("Emission Color", "Emission")
 
 _SURFACE_PARAMS = dict(
-    base_color=Param(COLOR_RGBA, None),
-    metallic=Param(NUMBER, None, minimum=0.0, maximum=1.0),
-    roughness=Param(NUMBER, None, minimum=0.0, maximum=1.0),
-    emission_color=Param(COLOR_RGBA, None),
-    emission_strength=Param(NUMBER, None, minimum=0.0),
+    base_color=Param(COLOR_RGBA, None, about="Base colour [r, g, b] or [r, g, b, a], each 0-1"),
+    metallic=Param(NUMBER, None, minimum=0.0, maximum=1.0, about="Metallic, 0 (dielectric) to 1 (metal)"),
+    roughness=Param(NUMBER, None, minimum=0.0, maximum=1.0, about="Roughness, 0 (mirror) to 1 (matte)"),
+    emission_color=Param(COLOR_RGBA, None, about="Emission colour [r, g, b] or [r, g, b, a], each 0-1"),
+    emission_strength=Param(NUMBER, None, minimum=0.0, about="Emission strength (0: none)"),
 )
+_SURFACE_OUT = {
+    "name": {"type": "string"},
+    "base_color": {"type": "array", "items": {"type": "number"}},
+    "metallic": {"type": "number"},
+    "roughness": {"type": "number"},
+    "emission_color": {"type": "array", "items": {"type": "number"}},
+    "emission_strength": {"type": "number"},
+}
 
 
-@registry.mutating_op("material.create", name=Param(NAME), **_SURFACE_PARAMS)
+@registry.tool(
+    "create_material",
+    "Create a Principled BSDF material with the surface given (the rest at Blender's defaults).",
+    toolset="core",
+    output=_SURFACE_OUT,
+)
+@registry.mutating_op("material.create", name=Param(NAME, about="Material name (must be new)"), **_SURFACE_PARAMS)
 def material_create(ctx, name, **surface):
     if bpy.data.materials.get(name) is not None:
         raise already_exists("material", name)
@@ -27,7 +41,14 @@ def material_create(ctx, name, **surface):
     return {"name": material.name, **_describe(material), "changed": changed(created=[material.name])}
 
 
-@registry.mutating_op("material.set", name=Param(NAME), **_SURFACE_PARAMS)
+@registry.tool(
+    "set_material",
+    "Change a material's surface (give at least one surface value).",
+    toolset="core",
+    idempotent=True,
+    output=_SURFACE_OUT,
+)
+@registry.mutating_op("material.set", name=Param(NAME, about="Material name"), **_SURFACE_PARAMS)
 def material_set(ctx, name, **surface):
     material = find_material(name)
     if all(value is None for value in surface.values()):
@@ -36,11 +57,18 @@ def material_set(ctx, name, **surface):
     return {"name": material.name, **_describe(material), "changed": changed(modified=[material.name])}
 
 
+@registry.tool(
+    "assign_material",
+    "Put a material into one of an object's material slots (slot = the slot count appends a slot).",
+    toolset="core",
+    idempotent=True,
+    output={"object": {"type": "string"}, "material": {"type": "string"}, "slot": {"type": "integer"}},
+)
 @registry.mutating_op(
     "material.assign",
-    object=Param(NAME),
-    material=Param(NAME),
-    slot=Param(INTEGER, 0, minimum=0),
+    object=Param(NAME, about="Object name"),
+    material=Param(NAME, about="Material name"),
+    slot=Param(INTEGER, 0, minimum=0, about="Material slot index, at most the object's slot count"),
 )
 def material_assign(ctx, object, material, slot):
     """Put the material into slot `slot`; slot == number of slots appends one."""

@@ -32,12 +32,18 @@ def _find_modifier(obj, name):
     return modifier
 
 
+@registry.tool(
+    "add_modifier",
+    "Add a modifier (e.g. SUBSURF, BEVEL, ARRAY, SOLIDIFY, BOOLEAN, MIRROR) with settings; all settings apply or none.",
+    toolset="core",
+    output={"object": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"}},
+)
 @registry.mutating_op(
     "modifier.add",
-    object=Param(NAME),
-    type=Param(NAME),
-    name=Param(NAME, None),
-    settings=Param(OBJECT, None),
+    object=Param(NAME, about="Object name"),
+    type=Param(NAME, about="Modifier type, Blender's identifier (SUBSURF, BEVEL, ARRAY, ...); any case"),
+    name=Param(NAME, None, about="Modifier name (default: Blender's for the type)"),
+    settings=Param(OBJECT, None, about="Modifier properties, e.g. {\"levels\": 2}; objects given by name"),
 )
 def modifier_add(ctx, object, type, name, settings):
     obj = find_object(object)
@@ -59,7 +65,19 @@ def modifier_add(ctx, object, type, name, settings):
     return {"object": obj.name, "name": modifier.name, "type": modifier.type, "changed": changed(modified=[obj.name])}
 
 
-@registry.mutating_op("modifier.set", object=Param(NAME), name=Param(NAME), settings=Param(OBJECT))
+@registry.tool(
+    "set_modifier",
+    "Change a modifier's settings (all or none).",
+    toolset="core",
+    idempotent=True,
+    output={"object": {"type": "string"}, "name": {"type": "string"}, "settings": {"type": "object"}},
+)
+@registry.mutating_op(
+    "modifier.set",
+    object=Param(NAME, about="Object name"),
+    name=Param(NAME, about="Modifier name"),
+    settings=Param(OBJECT, about="Modifier properties to set, e.g. {\"width\": 0.1}; objects given by name"),
+)
 def modifier_set(ctx, object, name, settings):
     obj = find_object(object)
     modifier = _find_modifier(obj, name)
@@ -74,7 +92,14 @@ def modifier_set(ctx, object, name, settings):
     }
 
 
-@registry.mutating_op("modifier.apply", object=Param(NAME), name=Param(NAME))
+@registry.tool(
+    "apply_modifier",
+    "Apply one modifier to a mesh object's data (as if it were first in the stack) and remove it.",
+    toolset="core",
+    output={"object": {"type": "string"}, "applied": {"type": "string"}, "vertices": {"type": "integer"},
+            "polygons": {"type": "integer"}},
+)
+@registry.mutating_op("modifier.apply", object=Param(NAME, about="Object name"), name=Param(NAME, about="Modifier name"))
 def modifier_apply(ctx, object, name):
     """Bake one modifier into the mesh from the evaluated object (no bpy.ops, so
     no context is needed). Like Blender's Apply on a modifier that is not first

@@ -14,7 +14,7 @@ from .ops_common import (
     vector,
 )
 from .object_facts import euler_rotation
-from .registry import BOOLEAN, NAME, STRING_LIST, VECTOR3, Param, bad_params
+from .registry import BOOLEAN, NAME, STRING_LIST, VECTOR3, Param, array_of, bad_params
 
 # Object data types removed with their last object, so deleted objects do not
 # leave orphan meshes behind in bpy.data until the next save/reload.
@@ -28,16 +28,28 @@ _DATA_COLLECTIONS = {
 }
 
 
+VECTOR_OUT = {"type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3}
+OBJECT_PARAM = Param(NAME, about="The object's name")
+
+
+@registry.tool(
+    "transform_object",
+    "Set (or with delta, add to) an object's location (metres), rotation (radians, XYZ Euler) and scale "
+    "(with delta: multiplied). Give at least one of them.",
+    toolset="core",
+    output={"name": {"type": "string"}, "location": VECTOR_OUT, "rotation": VECTOR_OUT, "scale": VECTOR_OUT},
+)
 @registry.mutating_op(
     "object.transform",
-    name=Param(NAME),
-    location=Param(VECTOR3, None),
-    rotation=Param(VECTOR3, None),
-    scale=Param(VECTOR3, None),
-    delta=Param(BOOLEAN, False),
+    name=OBJECT_PARAM,
+    location=Param(VECTOR3, None, about="Location [x, y, z], m"),
+    rotation=Param(VECTOR3, None, about="Rotation [x, y, z] in radians (XYZ Euler), as get_object_info reports it"),
+    scale=Param(VECTOR3, None, about="Scale [x, y, z]"),
+    delta=Param(BOOLEAN, False, about="Add location and rotation to the current ones and multiply scale, instead of replacing them"),
 )
 def object_transform(ctx, name, location, rotation, scale, delta):
-    """delta=true adds location and rotation (radians, XYZ Euler) and multiplies scale."""
+    """Rotation is in radians (XYZ Euler), as object.info reports it; delta=true adds location
+    and rotation and multiplies scale."""
     obj = find_object(name)
     if location is None and rotation is None and scale is None:
         raise bad_params("object.transform", "give at least one of 'location', 'rotation', 'scale'")
@@ -58,7 +70,14 @@ def object_transform(ctx, name, location, rotation, scale, delta):
     }
 
 
-@registry.mutating_op("object.rename", name=Param(NAME), new_name=Param(NAME))
+@registry.tool(
+    "rename_object",
+    "Rename an object (refused if another object has the new name).",
+    toolset="core",
+    output={"name": {"type": "string", "description": "Its name now (Blender truncates long names)"},
+            "old_name": {"type": "string"}},
+)
+@registry.mutating_op("object.rename", name=OBJECT_PARAM, new_name=Param(NAME, about="The new name"))
 def object_rename(ctx, name, new_name):
     obj = find_object(name)
     if new_name == name:
@@ -70,11 +89,18 @@ def object_rename(ctx, name, new_name):
     return {"name": obj.name, "old_name": name, "changed": changed(modified=[obj.name])}
 
 
+@registry.tool(
+    "parent_object",
+    "Parent an object to another (or, without parent, clear its parent).",
+    toolset="core",
+    idempotent=True,
+    output={"name": {"type": "string"}, "parent": {"type": ["string", "null"]}},
+)
 @registry.mutating_op(
     "object.parent",
-    name=Param(NAME),
-    parent=Param(NAME, None),
-    keep_transform=Param(BOOLEAN, True),
+    name=OBJECT_PARAM,
+    parent=Param(NAME, None, about="The new parent (omit to clear the parent)"),
+    keep_transform=Param(BOOLEAN, True, about="Keep the world placement (else keep the local transform, so it moves with the parent)"),
 )
 def object_parent(ctx, name, parent, keep_transform):
     """parent=null clears the parent. keep_transform keeps the world placement;
@@ -102,12 +128,18 @@ def object_parent(ctx, name, parent, keep_transform):
     return {"name": obj.name, "parent": parent, "changed": changed(modified=[obj.name])}
 
 
+@registry.tool(
+    "duplicate_object",
+    "Duplicate an object, optionally sharing its data (linked, like Alt+D) and offset from it.",
+    toolset="core",
+    output={"name": {"type": "string", "description": "The copy's name"}, "linked": {"type": "boolean"}},
+)
 @registry.mutating_op(
     "object.duplicate",
-    name=Param(NAME),
-    new_name=Param(NAME, None),
-    linked=Param(BOOLEAN, False),
-    offset=Param(VECTOR3, [0.0, 0.0, 0.0]),
+    name=OBJECT_PARAM,
+    new_name=Param(NAME, None, about="Name of the copy (default: Blender's, e.g. 'Cube.001')"),
+    linked=Param(BOOLEAN, False, about="Share the mesh data instead of copying it"),
+    offset=Param(VECTOR3, [0.0, 0.0, 0.0], about="Offset [x, y, z] from the original, m"),
 )
 def object_duplicate(ctx, name, new_name, linked, offset):
     """linked=true shares the mesh (like Alt+D); otherwise the data is copied too."""
@@ -130,7 +162,14 @@ def object_duplicate(ctx, name, new_name, linked, offset):
     }
 
 
-@registry.mutating_op("object.delete", names=Param(STRING_LIST))
+@registry.tool(
+    "delete_objects",
+    "Delete objects by name (with their data when nothing else uses it); nothing is deleted if one is missing.",
+    toolset="core",
+    destructive=True,
+    output={"deleted": {"type": "array", "items": {"type": "string"}}},
+)
+@registry.mutating_op("object.delete", names=Param(array_of(NAME, 1), about="Names of the objects to delete"))
 def object_delete(ctx, names):
     if not names:
         raise bad_params("object.delete", "param 'names' must name at least one object")
@@ -149,11 +188,18 @@ def _remove_orphan_data(data, kind):
         getattr(bpy.data, collection_name).remove(data)
 
 
+@registry.tool(
+    "select_objects",
+    "Select objects (and make one active).",
+    toolset="core",
+    idempotent=True,
+    output={"selected": {"type": "array", "items": {"type": "string"}}, "active": {"type": ["string", "null"]}},
+)
 @registry.mutating_op(
     "object.select",
-    names=Param(STRING_LIST),
-    active=Param(NAME, None),
-    deselect_others=Param(BOOLEAN, True),
+    names=Param(STRING_LIST, about="Names of the objects to select"),
+    active=Param(NAME, None, about="The object to make active (selected too)"),
+    deselect_others=Param(BOOLEAN, True, about="Deselect everything else"),
 )
 def object_select(ctx, names, active, deselect_others):
     wanted = find_objects(names + ([active] if active else []))

@@ -50,7 +50,7 @@ def object_info(ctx, name):
 
 @registry.tool(
     "create_object",
-    "Add a mesh primitive, empty, light or camera (metres, degrees).",
+    "Add a mesh primitive, empty, light or camera (lengths in metres, rotation in radians).",
     toolset="core",
     output={"name": {"type": "string", "description": "The new object's name"}, "type": {"type": "string"}},
 )
@@ -59,7 +59,7 @@ def object_info(ctx, name):
     type=Param(one_of(*OBJECT_KINDS), about="What to add"),
     name=Param(NAME, None, about="Object name (default: after its type)"),
     location=Param(VECTOR3, [0.0, 0.0, 0.0], about="Location [x, y, z], m"),
-    rotation=Param(VECTOR3, [0.0, 0.0, 0.0], about="Rotation [x, y, z] in degrees"),
+    rotation=Param(VECTOR3, [0.0, 0.0, 0.0], about="Rotation [x, y, z] in radians (XYZ Euler), as get_object_info reports it"),
     scale=Param(VECTOR3, [1.0, 1.0, 1.0], about="Scale [x, y, z]"),
     size=Param(NUMBER, None, minimum=0.0, about="Size of a cube, plane, monkey or empty, m"),
     radius=Param(NUMBER, None, minimum=0.0, about="Radius of a sphere, circle, cylinder, cone, torus or light, m"),

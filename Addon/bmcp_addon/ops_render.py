@@ -35,13 +35,20 @@ def _png_result(path, width, height):
     return {"format": "png", "width": width, "height": height, "base64": base64.b64encode(data).decode("ascii")}
 
 
+@registry.tool(
+    "render_image",
+    "Render the scene to a PNG image (Workbench or Eevee; works headless) from the scene camera, a named camera, "
+    "or a view that frames every object. Give camera or view, not both.",
+    toolset="core",
+    output=False,
+)
 @registry.op(
     "render.image",
-    width=Param(INTEGER, 800, minimum=1, maximum=MAX_IMAGE_SIDE),
-    height=Param(INTEGER, 600, minimum=1, maximum=MAX_IMAGE_SIDE),
-    engine=Param(one_of("workbench", "eevee"), "workbench"),
-    camera=Param(NAME, None),
-    view=Param(one_of(*VIEWS), None),
+    width=Param(INTEGER, 800, minimum=1, maximum=MAX_IMAGE_SIDE, about="Image width, pixels"),
+    height=Param(INTEGER, 600, minimum=1, maximum=MAX_IMAGE_SIDE, about="Image height, pixels"),
+    engine=Param(one_of("workbench", "eevee"), "workbench", about="Render engine"),
+    camera=Param(NAME, None, about="A camera object to render from (default: the scene camera)"),
+    view=Param(one_of(*VIEWS), None, about="Frame all objects from this side instead of using a camera"),
 )
 def render_image(ctx, width, height, engine, camera, view):
     """Without camera and view: the scene camera, or an "iso" framing camera
@@ -81,11 +88,18 @@ def _capped_resolution(render, max_size):
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+@registry.tool(
+    "get_viewport_screenshot",
+    "A screenshot of Blender's 3D viewport (GUI Blender only; headless Blender answers with how to use "
+    "render_image instead), or written to filepath under the addon's files root.",
+    toolset="core",
+    output=False,
+)
 @registry.op(
     "render.viewport",
-    max_size=Param(INTEGER, 800, minimum=1, maximum=MAX_IMAGE_SIDE),
-    filepath=Param(STRING, None),
-    format=Param(STRING, "png"),
+    max_size=Param(INTEGER, 800, minimum=1, maximum=MAX_IMAGE_SIDE, about="Longest side, pixels"),
+    filepath=Param(STRING, None, about="Write the image to this path under the files root instead of answering it"),
+    format=Param(one_of(*sorted(FILE_FORMATS)), "png", about="Image format of the file at filepath"),
 )
 def render_viewport(ctx, max_size, filepath, format):
     """The GUI's 3D view as base64 PNG, or written to `filepath` in `format`

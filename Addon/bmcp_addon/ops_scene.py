@@ -7,11 +7,19 @@ import bpy
 from .object_facts import euler_rotation, is_visible
 from .ops_common import current_scene, registry, update_view_layer, vector
 from .protocol import ADDON_VERSION
-from .registry import INTEGER, STRING, Param, strings_from
+from .registry import INTEGER, Kind, Param, strings_from
 
 SCENE_FIELDS = ("name", "type", "location", "rotation", "scale", "dimensions", "parent", "collection", "visible")
 DEFAULT_FIELDS = ["name", "type", "location"]
 MAX_PAGE = 1000
+
+# A cursor is the last object name of the page before (see scene_info), so it is what Blender
+# allows a name to be: 1 to 63 bytes. Anything else cannot have come from next_cursor.
+CURSOR = Kind(
+    "a next_cursor from an earlier page (an object name, 1 to 63 bytes)",
+    lambda v: isinstance(v, str) and 0 < len(v.encode("utf-8")) <= 63,
+    schema={"type": "string", "minLength": 1, "maxLength": 63},
+)
 
 
 def _object_fields(obj):
@@ -29,11 +37,29 @@ def _object_fields(obj):
     }
 
 
+@registry.tool(
+    "get_scene_info",
+    "Get the current Blender scene: its objects (sorted by name, a page at a time, with the fields asked for), "
+    "the object and material counts, the current frame and the unit system. Pass next_cursor back as cursor "
+    "for the next page.",
+    toolset="core",
+    output={
+        "name": {"type": "string", "description": "The scene's name"},
+        "object_count": {"type": "integer"},
+        "total": {"type": "integer", "description": "Objects in the scene (all pages)"},
+        "objects": {"type": "array", "items": {"type": "object"}},
+        "next_cursor": {"type": ["string", "null"], "description": "Cursor of the next page; null on the last"},
+        "materials_count": {"type": "integer"},
+        "frame_current": {"type": "integer"},
+        "unit_system": {"type": "string"},
+    },
+)
 @registry.op(
     "scene.info",
-    cursor=Param(STRING, None),
-    limit=Param(INTEGER, 100, minimum=1, maximum=MAX_PAGE),
-    fields=Param(strings_from(*SCENE_FIELDS), None),
+    cursor=Param(CURSOR, None, about="Where to go on: the next_cursor of the page before (omit for the first page)"),
+    limit=Param(INTEGER, 100, minimum=1, maximum=MAX_PAGE, about="Most objects on one page"),
+    fields=Param(strings_from(*SCENE_FIELDS), None,
+                 about="Which fields each object has (default: name, type, location); rotation in radians"),
 )
 def scene_info(ctx, cursor, limit, fields):
     """Objects sorted by name; the cursor is the last name of the previous page,

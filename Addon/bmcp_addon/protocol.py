@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 
 from . import handshake
+from .session_context import BadSession, parse_session_context
+from .values import describe_value, type_label  # noqa: F401  (protocol.describe_value is used by callers)
 
 PROTOCOL_VERSION = 2
 SERVER_NAME = "bmcp-addon"
@@ -67,27 +69,6 @@ def hello_reply(blender_version, mode, home=None):
         frame["home_session"] = home["id"]
         frame["home_name"] = home["name"]
     return frame
-
-
-def describe_value(value, limit=60):
-    """`int 42`, `str 'abc'`: what the client sent, for error messages."""
-    kind = type_label(value)
-    shown = repr(value)
-    if len(shown) > limit:
-        shown = shown[: limit - 3] + "..."
-    return f"{kind} {shown}" if value is not None else "null"
-
-
-def type_label(value):
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    return type(value).__name__
 
 
 def check_hello(frame):
@@ -207,9 +188,6 @@ class Request:
 def parse_request(frame, data_dir=None):
     """Return the Request in a request frame, or raise ProtocolError (bad_frame,
     bad_params, bad_session). `data_dir` is BMCP_DATA, which bounds session dirs."""
-    # Imported here: session_context imports describe_value from this module.
-    from .session_context import BadSession, parse_session_context
-
     request_id = frame.get("id")
     if not isinstance(request_id, str):
         raise ProtocolError(

@@ -12,9 +12,9 @@ Pure Python (no bpy) so the validation rules can be unit-tested anywhere.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .protocol import describe_value
+from .values import describe_value, format_number
 
 
 class OpError(Exception):
@@ -174,6 +174,10 @@ class Param:
     maximum: object = None
     # What the parameter means, for the tool's schema ("Height of the wall's base, m").
     about: str = ""
+    # A quantity's unit ("m", "deg", or "" for a plain ratio): a value out of range is then
+    # refused the way people write it, "must be between 0.1 and 20 m, got 25". None keeps the
+    # typed form ("an integer between 1 and 1000, got int 5000").
+    unit: object = None
 
     def json_schema(self):
         """This parameter's JSON Schema: the kind's, its bounds, its default and its meaning."""
@@ -203,13 +207,28 @@ class Param:
         return self.kind.label
 
     def accepts(self, value):
-        if not self.kind.accepts(value):
-            return False
+        return self.kind.accepts(value) and self.in_range(value)
+
+    def in_range(self, value):
         if self.minimum is not None and value < self.minimum:
             return False
         if self.maximum is not None and value > self.maximum:
             return False
         return True
+
+    def refusal(self, name, value):
+        """Why `value` (which this param does not accept) is refused, naming the param."""
+        if self.unit is None or not self.kind.accepts(value):
+            return f"param '{name}' must be {self.expected()}, got {describe_value(value)}"
+        unit = f" {self.unit}" if self.unit else ""
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            bounds = f"between {format_number(low)} and {format_number(high)}{unit}"
+        elif low is not None:
+            bounds = f"at least {format_number(low)}{unit}"
+        else:
+            bounds = f"at most {format_number(high)}{unit}"
+        return f"param '{name}' must be {bounds}, got {format_number(value)}"
 
 
 @dataclass
@@ -237,9 +256,7 @@ class OpSpec:
                 normalize = param.kind.normalize
                 arguments[name] = normalize(value) if normalize else value
             else:
-                raise bad_params(
-                    self.name, f"param '{name}' must be {param.expected()}, got {describe_value(value)}"
-                )
+                raise bad_params(self.name, param.refusal(name, value))
         return arguments
 
 
@@ -312,7 +329,7 @@ class OpRegistry:
             for name, param in spec.params.items():
                 meaning = (about or {}).get(name)
                 if meaning and not param.about:
-                    param = Param(param.kind, param.default, param.minimum, param.maximum, meaning)
+                    param = replace(param, about=meaning)
                 params[inverse.get(name, name)] = param
             self._add_tool(ToolSpec(
                 tool_name, description, toolset, op_name, params, read_only=not spec.mutates,

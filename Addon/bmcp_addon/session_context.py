@@ -17,7 +17,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from .protocol import describe_value
+from .values import describe_value
 
 SESSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}")
 CHECKPOINTS = "checkpoints"

@@ -49,7 +49,7 @@ async def test_bad_argument_type_is_an_error_naming_the_argument(system):
     async with mcp_session(system) as client:
         result = await client.call_tool("get_object_info", {"object_name": 42})
         assert result.is_error
-        assert "'object_name'" in text_of(result) and "must be a string" in text_of(result)
+        assert "'object_name'" in text_of(result) and "must be a non-empty string" in text_of(result)
 
         missing = await client.call_tool("execute_blender_code", {})
         assert missing.is_error and "'code'" in text_of(missing)

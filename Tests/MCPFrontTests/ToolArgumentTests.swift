@@ -10,15 +10,15 @@ import Testing
     var createObject: CatalogueTool { catalogue.byName["create_object"]! }
 
     @Test func acceptsWellTypedArgumentsAndRenamesForTheOp() throws {
-        let checked = try objectInfo.schema.check(["object_name": "Cube", "session_id": "s-1"], ignoring: ["session_id"])
+        let checked = try objectInfo.check(["object_name": "Cube", "session_id": "s-1"])
         #expect(objectInfo.params(checked) == ["name": "Cube"])
         #expect(objectInfo.runner == .addon(op: "object.info"))
     }
 
     @Test func wrongTypeNamesTheArgumentAndWhatCame() {
-        #expect(throws: ArgumentError.self) { try objectInfo.schema.check(["object_name": 42]) }
+        #expect(throws: ArgumentError.self) { try objectInfo.check(["object_name": 42]) }
         do {
-            _ = try objectInfo.schema.check(["object_name": 42])
+            _ = try objectInfo.check(["object_name": 42])
         } catch {
             #expect(error.description == "get_object_info: argument 'object_name' must be a non-empty string, got number 42")
         }
@@ -26,7 +26,7 @@ import Testing
 
     @Test func missingRequiredArgumentIsNamedWithWhatItMustBe() {
         do {
-            _ = try objectInfo.schema.check([:], ignoring: ["session_id"])
+            _ = try objectInfo.check([:])
             Issue.record("accepted a call without object_name")
         } catch {
             #expect(error.description == "get_object_info: missing required argument 'object_name' (a non-empty string)")
@@ -35,7 +35,7 @@ import Testing
 
     @Test func unexpectedArgumentIsNamedWithTheKnownOnes() {
         do {
-            _ = try objectInfo.schema.check(["object_name": "Cube", "objectName": "Cube"], ignoring: ["session_id"])
+            _ = try objectInfo.check(["object_name": "Cube", "objectName": "Cube"])
             Issue.record("accepted an unknown argument")
         } catch {
             #expect(error.description == "get_object_info: unexpected argument 'objectName'; it takes object_name")
@@ -43,10 +43,10 @@ import Testing
     }
 
     @Test func enumsMatchIgnoringCaseAndPassTheDeclaredSpelling() throws {
-        let checked = try createObject.schema.check(["type": "light", "light_type": "spot"], ignoring: ["session_id"])
+        let checked = try createObject.check(["type": "light", "light_type": "spot"])
         #expect(checked["light_type"] == "SPOT")
         do {
-            _ = try createObject.schema.check(["type": "cubee"], ignoring: ["session_id"])
+            _ = try createObject.check(["type": "cubee"])
             Issue.record("accepted an unknown type")
         } catch {
             #expect(error.description.hasPrefix("create_object: argument 'type' must be one of 'cube', 'plane'"))
@@ -55,27 +55,38 @@ import Testing
     }
 
     @Test func arrayLengthsAndBoundsAreChecked() throws {
-        #expect(throws: ArgumentError.self) { try createObject.schema.check(["type": "cube", "location": [1, 2]]) }
-        #expect(throws: ArgumentError.self) { try createObject.schema.check(["type": "cube", "size": -1]) }
-        #expect(throws: ArgumentError.self) { try createObject.schema.check(["type": "cube", "location": [1, "2", 3]]) }
-        let checked = try createObject.schema.check(["type": "cube", "location": [1, 2.5, 3], "size": 2, "name": .null])
+        #expect(throws: ArgumentError.self) { try createObject.check(["type": "cube", "location": [1, 2]]) }
+        #expect(throws: ArgumentError.self) { try createObject.check(["type": "cube", "size": -1]) }
+        #expect(throws: ArgumentError.self) { try createObject.check(["type": "cube", "location": [1, "2", 3]]) }
+        let checked = try createObject.check(["type": "cube", "location": [1, 2.5, 3], "size": 2, "name": .null])
         #expect(checked["location"] == [1, 2.5, 3])
-        #expect(checked["name"] == nil)  // null means the default, as in the addon
+        #expect(checked["name"] == Optional.none)  // null means the default, as in the addon
         do {
-            _ = try createObject.schema.check(["type": "cube", "location": [1, 2]])
+            _ = try createObject.check(["type": "cube", "location": [1, 2]])
         } catch {
             #expect(error.description == "create_object: argument 'location' must be an array of 3 items, each a number, got array [1,2]")
         }
+    }
+
+    @Test func zeroIsAValueNotAnAbsence() throws {
+        let rule = ValueRule(["type": "integer", "minimum": 1, "maximum": 32])
+        #expect(rule.accept(.int(0)) == Optional.none)
+        let schema = try ArgumentSchema(tool: "t", schema: ["type": "object", "properties": ["n": ["type": "integer", "minimum": 1]], "required": []])
+        #expect(throws: ArgumentError.self) { try schema.check(["n": .int(0)]) }
+        #expect(JSONValue(MCP.Value.int(0)) == .int(0))
+        #expect(ValueRule(["type": "array", "items": ["type": "number"], "maxItems": 2]).accept([1, 2, 3]) == Optional.none)
+        #expect(ValueRule(["type": "array", "items": ["type": "number"]]).accept([1, "x"]) == Optional.none)
+        #expect(ValueRule(["type": "string", "enum": ["a"]]).accept("b") == Optional.none)
     }
 
     @Test func boundsAreWrittenInTheError() throws {
         let rule = ValueRule(["type": "number", "minimum": 0.1, "maximum": 20])
         #expect(rule.expected == "a number between 0.1 and 20")
         #expect(rule.accept(20) == 20)
-        #expect(rule.accept(20.5) == nil)
-        #expect(rule.accept(.double(.nan)) == nil)
+        #expect(rule.accept(20.5) == Optional.none)
+        #expect(rule.accept(.double(.nan)) == Optional.none)
         #expect(ValueRule(["type": "integer"]).accept(3.0) == .int(3))
-        #expect(ValueRule(["type": "integer"]).accept(3.5) == nil)
+        #expect(ValueRule(["type": "integer"]).accept(3.5) == Optional.none)
         #expect(ValueRule(["type": "integer", "minimum": 1]).expected == "an integer of at least 1")
     }
 

@@ -77,32 +77,37 @@ final class ValueRule: Sendable {
     func accept(_ value: JSONValue) -> JSONValue? {
         switch (type, value) {
         case ("string"?, .string(let text)):
-            if let minLength, text.count < minLength { return nil }
+            if let minLength, text.count < minLength { return Optional.none }
             if let names {
-                return names.first { $0.caseInsensitiveCompare(text) == .orderedSame }.map(JSONValue.string)
+                guard let name = names.first(where: { $0.caseInsensitiveCompare(text) == .orderedSame }) else { return Optional.none }
+                return .string(name)
             }
             return value
+        // No `? value : nil` here: JSONValue is ExpressibleByNilLiteral, so such a ternary
+        // would answer `.null` (an accepted "use the default") instead of a refusal.
         case ("integer"?, .int), ("number"?, .int), ("number"?, .double):
-            return inBounds(value.doubleValue ?? .nan) ? value : nil
+            guard inBounds(value.doubleValue ?? .nan) else { return Optional.none }
+            return value
         case ("integer"?, .double(let number)) where number.rounded() == number && abs(number) < 9e15:
-            return inBounds(number) ? .int(Int64(number)) : nil
+            guard inBounds(number) else { return Optional.none }
+            return .int(Int64(number))
         case ("boolean"?, .bool), ("object"?, .object):
             return value
         case ("array"?, .array(let elements)):
-            if let minItems, elements.count < minItems { return nil }
-            if let maxItems, elements.count > maxItems { return nil }
+            if let minItems, elements.count < minItems { return Optional.none }
+            if let maxItems, elements.count > maxItems { return Optional.none }
             guard let items else { return value }
             var accepted: [JSONValue] = []
             accepted.reserveCapacity(elements.count)
             for element in elements {
-                guard let item = items.accept(element) else { return nil }
+                guard let item = items.accept(element) else { return Optional.none }
                 accepted.append(item)
             }
             return .array(accepted)
         case (nil, _):
             return value
         default:
-            return nil
+            return Optional.none
         }
     }
 

@@ -62,6 +62,12 @@ struct CatalogueTool: Sendable {
             outputSchema: output.map(MCP.Value.init))
     }
 
+    /// The call's arguments checked against the schema; `session_id` is left to the caller,
+    /// which resolves it (and lets a client leave it out, as older clients do).
+    func check(_ arguments: [String: JSONValue]) throws(ArgumentError) -> [String: JSONValue] {
+        try schema.check(arguments, ignoring: inSession ? ["session_id"] : [])
+    }
+
     /// The op params for checked tool arguments: renamed where the tool keeps another name.
     func params(_ arguments: [String: JSONValue]) -> JSONValue {
         guard !rename.isEmpty else { return .object(arguments) }

@@ -26,9 +26,9 @@ struct ToolCalls: Sendable {
             case .addon(let op):
                 return try await scene(tool, op: op, arguments: arguments, progress: progress)
             case .broker(let op):
-                return try await session(tool, op: op, checked: tool.schema.check(arguments))
+                return try await session(tool, op: op, checked: tool.check(arguments))
             case .front(let name):
-                return try await front(tool, name, checked: tool.schema.check(arguments))
+                return try await front(tool, name, checked: tool.check(arguments))
             }
         } catch let error as ArgumentError {
             return Self.refusal(error.description)
@@ -44,7 +44,7 @@ struct ToolCalls: Sendable {
         case .string(let id)? where !id.isEmpty: explicit = id
         case let other?: throw ArgumentError(description: "\(tool.name): argument 'session_id' must be a non-empty string, got \(other.typeName) \(other.short)")
         }
-        let checked = try tool.schema.check(arguments, ignoring: ["session_id"])
+        let checked = try tool.check(arguments)
         let session = try await connection.resolve(explicit: explicit, broker: broker, timeout: timeout)
         var request = Envelope.request(op: op, session: session, params: tool.params(checked), source: connection.client)
         request.meta = ["tool": .string(tool.name)]
@@ -68,7 +68,10 @@ struct ToolCalls: Sendable {
     /// A result as the client reads it: the text (the JSON, or the tool's template), and the
     /// same object as `structuredContent` where the tool declares an output schema.
     func toolResult(_ tool: CatalogueTool, _ result: JSONValue, note: String = "") -> CallTool.Result {
-        let structured: Value? = tool.structured && result.objectValue != nil ? Value(result) : nil
+        // Not a `? Value(result) : nil` ternary: Value is ExpressibleByNilLiteral, and the nil
+        // would become a JSON null sent as structuredContent.
+        var structured: Value? = Optional.none
+        if tool.structured, result.objectValue != nil { structured = Value(result) }
         return CallTool.Result(content: [.text(text: tool.answerText(result) + note, annotations: nil, _meta: nil)],
                                structuredContent: structured)
     }
