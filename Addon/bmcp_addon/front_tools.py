@@ -8,11 +8,15 @@ from .toolsets import TOOLSETS
 
 SESSION_ID = Param(NAME, about="The session's id (from create_session or list_sessions)")
 SESSION_STATES = ("active", "idle", "closed", "lost", "all")
+# The broker's session record (session-broker's Session.json); null where not yet known.
 SESSION_RESULT = {
     "session_id": {"type": "string"},
     "name": {"type": "string"},
-    "status": {"type": "string"},
-    "instance": {"type": "string"},
+    "state": {"type": "string", "description": "active, idle, closed or lost"},
+    "instance": {"type": ["string", "null"], "description": "The Blender it is loaded on"},
+    "owner": {"type": ["string", "null"], "description": "The client it belongs to"},
+    "latest_checkpoint": {"type": ["string", "null"]},
+    "command_count": {"type": "integer"},
 }
 
 registry.front_tool(
@@ -32,7 +36,7 @@ registry.front_tool(
     "List sessions, most recently used first: all of them, or only those in one state.",
     toolset="core", runs="broker:session.list", read_only=True, idempotent=True,
     output={"sessions": {"type": "array", "items": {"type": "object", "properties": SESSION_RESULT}}},
-    status=Param(one_of(*SESSION_STATES), about="Which sessions: active, idle, closed, lost, or all"),
+    status=Param(one_of(*SESSION_STATES), "all", about="Which sessions: active, idle, closed, lost, or all"),
 )
 registry.front_tool(
     "get_session",
@@ -64,7 +68,7 @@ registry.front_tool(
     "get_session_log",
     "The latest commands of a session from its command.log: tool, params, status, duration, errors.",
     toolset="core", runs="front:session_log", read_only=True, idempotent=True, output=False,
-    session_id=SESSION_ID,
+    in_session=True,
     tail=Param(INTEGER, 50, minimum=1, maximum=1000, about="How many of the latest commands"),
 )
 registry.front_tool(

@@ -59,13 +59,17 @@ def test_every_param_has_a_description(catalogue):
     assert undescribed == []
 
 
+# Tools whose every parameter has a meaningful default, listed so a new one is a decision:
+# mcpxray flags each (6 points off; the suite's gate is 90 of 100).
+ALL_OPTIONAL = {"list_sessions"}
+
+
 def test_a_tool_with_params_has_a_required_one(catalogue):
-    # mcpxray flags a tool whose params are all optional.
-    flagged = [
+    flagged = {
         tool["name"] for tool in catalogue["tools"]
         if tool["inputSchema"]["properties"] and not tool["inputSchema"]["required"]
-    ]
-    assert flagged == []
+    }
+    assert flagged == ALL_OPTIONAL
 
 
 def test_core_toolset_is_small(catalogue):

@@ -128,6 +128,10 @@ class FramedClient:
         """Request and return the result, failing the test on an error frame."""
         answer = self.request(op, params)
         assert answer["type"] == "reply", f"{op} failed: {answer}"
+        # Imported here: this module stays a plain protocol client for the fuzzers too.
+        from result_shapes import check_result
+
+        check_result(op, answer["result"])
         return answer["result"]
 
 

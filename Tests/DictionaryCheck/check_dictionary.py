@@ -31,17 +31,14 @@ TOOLS = (
 )
 # The tools mcp-front really declares, read from its sources, so a recipe cannot name one
 # that does not exist (a step's every tool-like word must be one of them).
-MCP_FRONT_SOURCES = Path(__file__).resolve().parents[2] / "Services/mcp-front/Core"
-DECLARED_TOOL = re.compile(r'(?:\btool\(|\bTool\(name: |^\s*name: )"([a-z][a-z0-9_]*)"', re.MULTILINE)
+# The tool catalogue mcp-front serves, generated from the addon's registry.
+CATALOGUE = Path(__file__).resolve().parents[2] / "Services/mcp-front/Core/Tools/catalogue.json"
 TOOL_WORD = re.compile(r"\b(?:create|get|execute|set|add|apply|assign|delete|move|render|search|list|open|save|export)_[a-z0-9_]+\b")
 
 
-def declared_tools(sources=MCP_FRONT_SOURCES):
-    """Every tool name mcp-front declares (ArchitectureTools, SceneTools, BlenderTools, ...)."""
-    names = set()
-    for source in sorted(Path(sources).glob("*.swift")):
-        names.update(DECLARED_TOOL.findall(source.read_text(encoding="utf-8")))
-    return names
+def declared_tools(catalogue=CATALOGUE):
+    """Every tool name mcp-front serves, in every toolset."""
+    return {tool["name"] for tool in json.loads(Path(catalogue).read_text(encoding="utf-8"))["tools"]}
 ENTRY_FIELDS = {
     "id", "kind", "title", "description", "keywords", "aliases", "arguments", "recipe", "related",
     "dimensions", "materials", "palette", "proportions",

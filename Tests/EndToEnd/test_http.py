@@ -30,7 +30,11 @@ async def test_initialize_list_tools_and_a_call_with_progress(front):
         async with ClientSession(read, write) as client:
             await client.initialize()
             names = {tool.name for tool in (await client.list_tools()).tools}
-            assert {"get_scene_info", "execute_blender_code", "create_session", "create_wall"} <= names
+            assert {"get_scene_info", "execute_blender_code", "create_session", "enable_toolset"} <= names
+            assert "create_wall" not in names  # the architecture toolset, listed once enabled
+            enabled = await client.call_tool("enable_toolset", {"name": "architecture"})
+            assert not enabled.is_error, enabled
+            assert "create_wall" in {tool.name for tool in (await client.list_tools()).tools}
 
             progress = []
 

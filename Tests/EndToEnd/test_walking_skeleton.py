@@ -22,7 +22,7 @@ async def test_tools_cube_scene_and_object_info(system):
     async with mcp_session(system) as client:
         tools = {tool.name: tool for tool in (await client.list_tools()).tools}
         assert {"get_scene_info", "get_object_info", "execute_blender_code"} <= set(tools)
-        assert tools["get_object_info"].input_schema["required"] == ["object_name"]
+        assert tools["get_object_info"].input_schema["required"] == ["object_name", "session_id"]
 
         code = "import bpy\nbpy.ops.mesh.primitive_cube_add(size=2, location=(1.5, -2.0, 0.75))\nprint(bpy.context.active_object.name)"
         result = await client.call_tool("execute_blender_code", {"code": code})

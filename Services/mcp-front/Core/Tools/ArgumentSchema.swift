@@ -160,7 +160,7 @@ struct ArgumentError: Error, CustomStringConvertible {
 extension JSONValue {
     /// The value as JSON, cut to 60 characters, for error messages.
     var short: String {
-        let text = description
+        let text = JSONWriter().string(self)
         return text.count > 60 ? String(text.prefix(57)) + "..." : text
     }
 }

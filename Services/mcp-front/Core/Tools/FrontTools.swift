@@ -27,6 +27,9 @@ extension ToolCalls {
     func session(_ tool: CatalogueTool, op: String, checked: [String: JSONValue]) async throws -> CallTool.Result {
         var params = checked
         if op == Op.sessionCreate { params = try await briefed(params) }
+        // A session that follows an architecture prompt will want its tools: they are listed
+        // from here on (and the client told), as enable_toolset would.
+        if op == Op.sessionCreate, checked["prompt"] != nil { await connection.setToolset("architecture", enabled: true) }
         if op == Op.sessionList, params["status"] == "all" { params["status"] = nil }
         let answer = try await broker.send(.request(op: op, params: .object(params), source: connection.client), timeout: timeout)
         guard answer.kind == .reply, let result = answer.result else { return Self.failure(answer.error) }

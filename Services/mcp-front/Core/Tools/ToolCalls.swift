@@ -28,7 +28,9 @@ struct ToolCalls: Sendable {
             case .broker(let op):
                 return try await session(tool, op: op, checked: tool.check(arguments))
             case .front(let name):
-                return try await front(tool, name, checked: tool.check(arguments))
+                var checked = try tool.check(arguments)
+                if tool.inSession, case .string(let id)? = arguments["session_id"], !id.isEmpty { checked["session_id"] = .string(id) }
+                return try await front(tool, name, checked: checked)
             }
         } catch let error as ArgumentError {
             return Self.refusal(error.description)
