@@ -37,6 +37,19 @@ import Testing
         }
     }
 
+    @Test func closedSessionsAreForgottenAndComeBackWhole() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("bounds-\(UUID().uuidString)").path
+        let files = SessionFiles(dataDirectory: data, openFiles: 8)
+        for index in 0..<300 { _ = try files.record(command(UInt64(index + 1), session: "s-\(index)")) }
+        #expect(files.rememberedSessions == 300)
+        for index in 0..<300 { files.closeFiles(of: "s-\(index)") }
+        #expect(files.rememberedSessions == 0)
+        _ = try files.record(command(301, session: "s-7"))  // resumed: its folder found again
+        let log = try String(contentsOfFile: "\(data)/sessions/s-7/command.log", encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 2)
+        #expect(files.rememberedSessions == 1)
+    }
+
     @Test func aClosedSessionsFilesAreClosed() throws {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("bounds-\(UUID().uuidString)").path
         let files = SessionFiles(dataDirectory: data, openFiles: 64)

@@ -245,7 +245,11 @@ public final class LogWriter {
         guard let session = event.session else { return }
         for file in changed { announce(session, file) }
         // Its log files need no descriptor until it is resumed (OpenFiles.swift).
-        if event.op == EventName.sessionClosed { files.closeFiles(of: session) }
+        if event.op == EventName.sessionClosed {
+            files.closeFiles(of: session)
+            // Its announcement times go too, but for one whose trailing update is still due.
+            announced = announced.filter { key, value in value.trailing != nil || !key.hasPrefix("\(session)/") }
+        }
         let op = event.params?["op"]?.stringValue ?? ""
         if event.op == EventName.commandCompleted, !Op.readOnly.contains(op), !op.hasPrefix("render.") {
             scheduleSnapshot(session)

@@ -33,9 +33,16 @@ final class SessionFiles {
     /// How many log files are open now (health reports it).
     var openFileCount: Int { handles.count }
 
-    /// A closed session's files are closed too; they open again if it is resumed.
+    /// How many sessions this process keeps anything for (closed ones are forgotten).
+    var rememberedSessions: Int { Set(folders.keys).union(commandCounts.keys).count }
+
+    /// A closed session's files are closed too, and what is kept per session forgotten: a
+    /// long-running log-writer sees thousands of sessions come and go. All of it comes back
+    /// from the folder if the session is resumed.
     func closeFiles(of session: String) {
         handles.closeSession(session)
+        folders[session] = nil
+        commandCounts[session] = nil
     }
 
     /// Why the data directory cannot be written now, or nil when it can.
