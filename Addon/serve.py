@@ -3,6 +3,10 @@
     blender -b --factory-startup --python Addon/serve.py -- --host 127.0.0.1 --port 9876 \
         [--token-file PATH] [--allow-v1]
 
+or, with Blender as a Python module (PyPI's `bpy` wheel), the same flags with no "--":
+
+    python Addon/serve.py --host 127.0.0.1 --port 9876
+
 Flags override the BMCP_ADDON_HOST / BMCP_ADDON_PORT / BMCP_ADDON_TOKEN /
 BMCP_ALLOW_V1 environment variables. Listening on anything but loopback needs
 a token. Blocks until SIGTERM or SIGINT.
@@ -13,9 +17,15 @@ import os
 import sys
 
 
-def _script_arguments():
-    # Blender keeps its own options before "--"; ours come after it.
-    return sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
+def script_arguments(argv, script):
+    """This script's own flags in `argv`. Under Blender, Blender keeps its options before "--"
+    and ours come after it (argv[0] is Blender); run by a Python that imports the bpy module,
+    argv[0] is this script and every flag after it is ours ("--" is still accepted)."""
+    if "--" in argv:
+        return argv[argv.index("--") + 1:]
+    if argv and os.path.abspath(argv[0]) == os.path.abspath(script):
+        return argv[1:]
+    return []
 
 
 def start_coverage(addon_root):
@@ -66,7 +76,7 @@ def main():
         default=None,
         help="answer V1 clients (bare JSON, no token) from loopback peers (env BMCP_ALLOW_V1; default off)",
     )
-    args = parser.parse_args(_script_arguments())
+    args = parser.parse_args(script_arguments(sys.argv, __file__))
 
     addon_root = os.path.dirname(os.path.abspath(__file__))
     measured = start_coverage(addon_root)

@@ -3,13 +3,22 @@
 Tests run from plain Python, outside Blender. Each test module starts its own
 Blender (module-scoped fixture) on --port 0 and learns the real port from the
 BMCP_ADDON_READY line.
+
+BMCP_TEST_BPY_PYTHON=/path/to/python runs every headless Blender as that Python importing
+PyPI's `bpy` module (Blender as a Python module: `python Addon/serve.py ARGS`) instead of
+`blender -b --factory-startup --python Addon/serve.py -- ARGS`, so the suite runs on a
+Blender version that Debian does not ship (scripts/bpy-wheel.sh makes such a Python). The
+module has no GUI: tests marked `gui` need a Blender binary and must be deselected with
+-m "not gui" there; selected anyway, they fail saying so.
 """
 
+import atexit
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -25,6 +34,22 @@ STOP_TIMEOUT = 60.0
 
 # Let the pure-Python modules of the addon be imported by unit tests.
 sys.path.insert(0, str(ADDON_ROOT))
+
+
+def wheel_python():
+    """The Python whose bpy module stands in for `blender -b` (BMCP_TEST_BPY_PYTHON), or None."""
+    return os.environ.get(WHEEL_VARIABLE) or None
+
+
+WHEEL_VARIABLE = "BMCP_TEST_BPY_PYTHON"
+
+
+def wheel_environment(env, user_resources):
+    """`env` for a bpy-module Blender: the module has no --factory-startup, and it reads and
+    writes the user's Blender folder (~/.config/blender/VERSION: preferences, startup.blend,
+    extensions); pointed at an empty folder it starts from the factory settings, as
+    `blender --factory-startup` does, and leaves the user's own folder alone."""
+    return {**env, "BLENDER_USER_RESOURCES": str(user_resources)}
 
 
 def blender_executable():
@@ -43,6 +68,8 @@ class BlenderProcess:
 
     def __init__(self, command, env):
         self.command = command
+        if wheel_python() and command[0] == wheel_python():
+            env = wheel_environment(env, wheel_user_resources())
         self.lines = []
         self._ready = threading.Event()
         self.ready_line = None
@@ -110,6 +137,9 @@ class BlenderProcess:
 
 
 def headless_command(*script_args):
+    python = wheel_python()
+    if python:
+        return [python, str(SERVE_SCRIPT), *script_args]
     return [
         blender_executable(),
         "-b",
@@ -122,6 +152,12 @@ def headless_command(*script_args):
 
 
 def gui_command():
+    if wheel_python():
+        pytest.fail(
+            f"{WHEEL_VARIABLE} is set: Blender as a Python module (bpy) has no GUI, so this test "
+            "cannot run on it; deselect the GUI tests with -m \"not gui\"",
+            pytrace=False,
+        )
     xvfb = shutil.which("xvfb-run")
     if not xvfb:
         pytest.fail("xvfb-run was not found (Debian: apt-get install xvfb); the GUI test needs it", pytrace=False)
@@ -133,6 +169,26 @@ def clean_env(**overrides):
     env = {key: value for key, value in os.environ.items() if not key.startswith("BMCP_")}
     env.update({key: str(value) for key, value in overrides.items()})
     return env
+
+
+_wheel_user_resources = []
+
+
+def wheel_user_resources():
+    """The empty Blender user folder of every bpy-module Blender of this run (wheel_environment),
+    made at the first one and removed at exit."""
+    if not _wheel_user_resources:
+        folder = tempfile.mkdtemp(prefix="bmcp-bpy-user-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _wheel_user_resources.append(folder)
+    return _wheel_user_resources[0]
+
+
+def pytest_report_header(config):
+    python = wheel_python()
+    if python:
+        return f"Blender: bpy module of {python} ({WHEEL_VARIABLE}); GUI tests (marker gui) cannot run"
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,9 @@ import pytest
 from conftest import clean_env, gui_command
 from wire_clients import FramedClient
 
+# A GUI Blender: not in Blender as a Python module (-m "not gui" there).
+pytestmark = pytest.mark.gui
+
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):

@@ -12,6 +12,9 @@ import pytest
 from conftest import clean_env, gui_command
 from wire_clients import FramedClient
 
+# A GUI Blender: not in Blender as a Python module (-m "not gui" there).
+pytestmark = pytest.mark.gui
+
 TOKEN = "panel-test-token"
 
 # Runs inside Blender: what draw(self, context) puts on the screen, as [kind, text, icon] rows.
