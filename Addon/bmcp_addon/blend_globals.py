@@ -6,9 +6,12 @@ of the user's scene is saved as a copy (the user's file is never written), so it
 has no path; writing the user's path into the copy lets `recover_auto_save` reopen it with
 the user's path, so Ctrl-S saves where it always did.
 
-Only uncompressed files in the classic layout (header `BLENDER` + `_`/`-` + `v`/`V` + version,
-blocks of code, length, old address, SDNA index, count) are handled; anything else raises
-BlendLayoutError naming what it found, and the caller restores the scene without its path.
+Only uncompressed files are handled, in either layout (blend_layout): the classic one that
+Blender up to 4.5 writes (12-byte header `BLENDER` + `_`/`-` + `v`/`V` + version; blocks of
+code, length, old address, SDNA index, count) and the one of Blender 5.0 on (17-byte header
+`BLENDER17-01v0500`; blocks of code, SDNA index, old address, 64-bit length and count).
+Anything else raises BlendLayoutError naming what it found, and the caller restores the scene
+without its path.
 """
 
 import struct
@@ -87,21 +90,57 @@ def path_field_offset(names, types, lengths, structs, pointer_size):
     raise BlendLayoutError("the SDNA has no FileGlobal struct")
 
 
+class BlendLayout:
+    """How a .blend's blocks are laid out: where the first block starts, the pointer size, the
+    byte order and the block header (unpacked to code, length, old, sdna, count)."""
+
+    def __init__(self, header_size, pointer_size, endian, head_format, order):
+        self.header_size = header_size
+        self.pointer_size = pointer_size
+        self.endian = endian
+        self.head = struct.Struct(endian + head_format)
+        self._order = order  # the index of code, length, old, sdna, count in the unpacked tuple
+
+    def block_head(self, data, offset):
+        """(code, length, old, sdna, count) of the block header at `offset`."""
+        fields = self.head.unpack_from(data, offset)
+        return tuple(fields[index] for index in self._order)
+
+
+def blend_layout(header):
+    """The BlendLayout of a file starting with the bytes `header` (17 or more are read).
+
+    Up to Blender 4.5: `BLENDER` + pointer size (`_` 4, `-` 8) + byte order (`v` little, `V` big)
+    + 3-digit version, then blocks of (code, int length, pointer old, int sdna, int count).
+    From 5.0: `BLENDER` + 2-digit header size (17) + `-` (8-byte pointers) + 2-digit format
+    version (01) + `v`/`V` + 4-digit version, then blocks of (code, int sdna, uint64 old,
+    int64 length, int64 count)."""
+    if not header.startswith(b"BLENDER"):
+        raise BlendLayoutError(f"unknown header {header[:17]!r} (compressed, or not a .blend)")
+    if header[7:8] in (b"_", b"-") and header[8:9] in (b"v", b"V") and header[9:12].isdigit():
+        pointer_size = 4 if header[7:8] == b"_" else 8
+        endian = "<" if header[8:9] == b"v" else ">"
+        return BlendLayout(12, pointer_size, endian, "4si" + ("I" if pointer_size == 4 else "Q") + "ii", (0, 1, 2, 3, 4))
+    if (header[7:9] == b"17" and header[9:10] == b"-" and header[10:12] == b"01" and header[12:13] in (b"v", b"V")
+            and header[13:17].isdigit()):
+        endian = "<" if header[12:13] == b"v" else ">"
+        return BlendLayout(17, 8, endian, "4siQqq", (0, 3, 2, 1, 4))
+    raise BlendLayoutError(f"unknown header {header[:17]!r} (a newer .blend layout)")
+
+
 def set_remembered_path(blend_path, remembered):
     """Write `remembered` into the FileGlobal of the uncompressed .blend at `blend_path`."""
     with open(blend_path, "r+b") as handle:
         data = handle.read()
-        header = data[:12]
-        if not header.startswith(b"BLENDER") or header[7:8] not in (b"_", b"-") or header[8:9] not in (b"v", b"V"):
-            raise BlendLayoutError(f"{blend_path}: unknown header {header[:17]!r} (compressed, or a newer layout)")
-        pointer_size = 4 if header[7:8] == b"_" else 8
-        endian = "<" if header[8:9] == b"v" else ">"
-        head = struct.Struct(endian + "4si" + ("I" if pointer_size == 4 else "Q") + "ii")
-        offset = 12
+        try:
+            layout = blend_layout(data[:17])
+        except BlendLayoutError as exc:
+            raise BlendLayoutError(f"{blend_path}: {exc}") from None
+        offset = layout.header_size
         glob = dna = None
-        while offset + head.size <= len(data):
-            code, length, _old, _sdna, _count = head.unpack_from(data, offset)
-            body = offset + head.size
+        while offset + layout.head.size <= len(data):
+            code, length, _old, _sdna, _count = layout.block_head(data, offset)
+            body = offset + layout.head.size
             if code == b"GLOB":
                 glob = (body, length)
             elif code == b"DNA1":
@@ -111,7 +150,7 @@ def set_remembered_path(blend_path, remembered):
             offset = body + length
         if glob is None or dna is None:
             raise BlendLayoutError(f"{blend_path}: no GLOB or DNA1 block")
-        field, size = path_field_offset(*_read_sdna(dna, endian), pointer_size)
+        field, size = path_field_offset(*_read_sdna(dna, layout.endian), layout.pointer_size)
         encoded = remembered.encode("utf-8")
         if len(encoded) >= size or field + size > glob[1]:
             raise BlendLayoutError(f"path of {len(encoded)} bytes does not fit FileGlobal's {size}")

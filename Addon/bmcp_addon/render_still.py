@@ -17,7 +17,7 @@ FILE_FORMATS = {"png": "PNG", "jpeg": "JPEG", "jpg": "JPEG", "bmp": "BMP", "tiff
 def engine_id(engine):
     """Blender's identifier for 'workbench' / 'eevee' in this version.
 
-    Eevee is BLENDER_EEVEE up to 4.1, BLENDER_EEVEE_NEXT in 4.2-4.4 and
+    Eevee is BLENDER_EEVEE up to 4.1, BLENDER_EEVEE_NEXT in 4.2-4.5 and
     BLENDER_EEVEE again from 5.0; ask the enum instead of the version.
     """
     if engine == "workbench":

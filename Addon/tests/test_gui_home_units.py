@@ -1,16 +1,18 @@
 """Unit tests of the GUI's pure-Python parts: the announcement, the panel's command list and
-status-bar note, and the FileGlobal rewriter's refusals (no Blender needed; the rewriter's
-success is tested with a real Blender in test_gui_home.py)."""
+status-bar note, and the FileGlobal rewriter on made-up files of both .blend layouts and its
+refusals (no Blender needed; the rewriter on files a real Blender wrote is tested headless in
+test_blend_globals.py and in the GUI in test_gui_home.py)."""
 
 import json
 import os
 import stat
+import struct
 import time
 
 import pytest
 
 from bmcp_addon import announce
-from bmcp_addon.blend_globals import BlendLayoutError, set_remembered_path
+from bmcp_addon.blend_globals import BlendLayoutError, blend_layout, set_remembered_path
 from bmcp_addon.gui_status import GuiStatus
 
 
@@ -95,6 +97,8 @@ def test_a_bad_setting_names_itself(monkeypatch):
     (b"not a blend file at all", "unknown header"),
     (b"\x28\xb5\x2f\xfd" + b"\0" * 40, "unknown header"),  # zstd: a compressed .blend
     (b"BLENDER-v304" + b"ENDB" + b"\0" * 24, "no GLOB or DNA1 block"),
+    (b"BLENDER17-01v0500" + b"ENDB" + b"\0" * 28, "no GLOB or DNA1 block"),
+    (b"BLENDER19-02v0600" + b"\0" * 40, "newer .blend layout"),
 ])
 def test_the_path_rewriter_refuses_what_it_cannot_read(tmp_path, content, reason):
     path = tmp_path / "x.blend"
@@ -102,3 +106,54 @@ def test_the_path_rewriter_refuses_what_it_cannot_read(tmp_path, content, reason
     with pytest.raises(BlendLayoutError, match=reason):
         set_remembered_path(str(path), "/home/u/scene.blend")
     assert path.read_bytes() == content
+
+
+@pytest.mark.parametrize("header, expected", [
+    (b"BLENDER-v304REND", (12, 8, "<", 24)),   # Blender 3.4, 64-bit
+    (b"BLENDER-v405REND", (12, 8, "<", 24)),   # Blender 4.5
+    (b"BLENDER_V279REND", (12, 4, ">", 20)),   # 32-bit, big-endian
+    (b"BLENDER17-01v0500", (17, 8, "<", 32)),  # Blender 5.0
+    (b"BLENDER17-01V0501", (17, 8, ">", 32)),
+])
+def test_the_blend_layout_follows_the_header(header, expected):
+    layout = blend_layout(header)
+    assert (layout.header_size, layout.pointer_size, layout.endian, layout.head.size) == expected
+
+
+def made_up_blend(header, path_field_size=1024):
+    """A minimal uncompressed .blend with `header`'s layout: a GLOB block whose FileGlobal
+    (char subvstr[4]; short subversion; char filepath[N]) has no path, its DNA1 and ENDB."""
+    layout = blend_layout(header)
+    e = layout.endian
+
+    def strings(tag, items):
+        body = tag + struct.pack(e + "i", len(items)) + b"".join(item + b"\0" for item in items)
+        return body + b"\0" * (-len(body) % 4)
+
+    lengths = struct.pack(e + "3h", 1, 2, 6 + path_field_size)
+    lengths += b"\0" * (-len(lengths) % 4)
+    dna = (b"SDNA" + strings(b"NAME", [b"subvstr[4]", b"subversion", b"filepath[%d]" % path_field_size])
+           + strings(b"TYPE", [b"char", b"short", b"FileGlobal"]) + b"TLEN" + lengths
+           + b"STRC" + struct.pack(e + "i", 1) + struct.pack(e + "8h", 2, 3, 0, 0, 1, 1, 0, 2))
+    glob = b"v304" + struct.pack(e + "h", 1) + b"\0" * path_field_size
+
+    def block(code, body):
+        if layout.header_size == 12:
+            head = struct.pack(e + "4si" + ("I" if layout.pointer_size == 4 else "Q") + "ii", code, len(body), 1, 0, 1)
+        else:
+            head = struct.pack(e + "4siQqq", code, 0, 1, len(body), 1)
+        return head + body
+
+    return header + block(b"GLOB", glob) + block(b"DNA1", dna) + block(b"ENDB", b""), len(header) + layout.head.size + 6
+
+
+@pytest.mark.parametrize("header", [b"BLENDER-v304", b"BLENDER_V279", b"BLENDER17-01v0500", b"BLENDER17-01V0500"])
+def test_the_path_rewriter_writes_the_path_into_file_global_in_both_layouts(tmp_path, header):
+    content, field = made_up_blend(header)
+    path = tmp_path / "x.blend"
+    path.write_bytes(content)
+    set_remembered_path(str(path), "/home/u/scene.blend")
+    written = path.read_bytes()
+    assert len(written) == len(content)
+    assert written[field:field + 1024] == b"/home/u/scene.blend".ljust(1024, b"\0")
+    assert written[:field] == content[:field] and written[field + 1024:] == content[field + 1024:]

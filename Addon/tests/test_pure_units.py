@@ -256,3 +256,23 @@ def test_v1_refusal_reasons():
     assert v1.refusal(False, True, "127.0.0.1:5000") == v1.V1_OFF
     assert "--allow-v1" in v1.V1_OFF and "BMCP_ALLOW_V1=1" in v1.V1_OFF
     assert "192.0.2.2:5000 is not" in v1.refusal(True, False, "192.0.2.2:5000")
+
+
+# -- serve.py's flags under Blender and under Blender as a Python module ----------
+
+
+@pytest.mark.parametrize("argv, expected", [
+    # blender -b --factory-startup --python Addon/serve.py -- --port 0
+    (["blender", "-b", "--factory-startup", "--python", "SERVE", "--", "--port", "0"], ["--port", "0"]),
+    (["blender", "-b", "--python", "SERVE"], []),  # Blender's own flags are never ours
+    # python Addon/serve.py --port 0 (PyPI's bpy module)
+    (["SERVE", "--port", "0"], ["--port", "0"]),
+    (["SERVE", "--", "--port", "0"], ["--port", "0"]),
+    (["SERVE"], []),
+    ([], []),
+])
+def test_serve_takes_its_flags_after_dashes_or_after_itself(argv, expected):
+    import serve
+
+    argv = [serve.__file__ if part == "SERVE" else part for part in argv]
+    assert serve.script_arguments(argv, serve.__file__) == expected
