@@ -82,6 +82,10 @@ def main():
     measured = start_coverage(addon_root)
     if addon_root not in sys.path:
         sys.path.insert(0, addon_root)
+    # First: Blender as a Python module (PyPI's bpy) makes bmesh, mathutils and the other
+    # modules Blender has built in importable only once bpy is imported; Blender itself has them
+    # from the start, so an addon module importing bmesh before bpy works there and not here.
+    import bpy  # noqa: F401
     import bmcp_addon
 
     bmcp_addon.serve(

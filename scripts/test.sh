@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: Swift unit and integration tests, the addon's tests inside real
-# Blender (headless and GUI under Xvfb), and end-to-end tests with the official Python MCP client.
+# Blender (headless and GUI under Xvfb; headless again on Blender 5.0), and end-to-end tests
+# with the official Python MCP client. scripts/test-blender-versions.sh (not run here) runs the
+# addon suite on Blender 4.2 and 4.5.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,9 +40,17 @@ BMCP_BIN_DIR="$PWD/.build/debug" .venv/bin/python Tests/Benchmarks/run.py --smok
 export ADDON_COVERAGE_DIR="$PWD/test-artifacts/addon-coverage"
 ADDON_COVERAGE_LIB=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("platlib"))')
 export ADDON_COVERAGE_LIB
-# Two runs: each suite has its own conftest module and root.
+# Separate runs: each suite has its own conftest module and root.
 .venv/bin/python -m pytest Addon/tests "$@"
+# The addon suite again on the newest Blender 5.0, PyPI's bpy module (Blender as a Python
+# module, headless; scripts/bpy-wheel.sh keeps its venv and wheel between runs). The module has
+# no GUI: the tests marked gui are deselected, as the last -m says. About 3 minutes.
+bpy5=$(scripts/bpy-wheel.sh 5.0)
+BMCP_TEST_BPY_PYTHON="$bpy5" .venv/bin/python -m pytest Addon/tests "$@" -m "not gui"
 .venv/bin/python -m pytest Tests/DictionaryCheck Tests/Compose Tests/EndToEnd "$@"
+# The end-to-end tests that drive the most tools (core and architecture) with their Blender on 5.0.
+BMCP_TEST_BPY_PYTHON="$bpy5" .venv/bin/python -m pytest Tests/EndToEnd/test_walking_skeleton.py \
+  Tests/EndToEnd/test_architecture_prompts.py Tests/EndToEnd/test_design_document.py "$@"
 .venv/bin/python -m pytest Tests/Conformance "$@"
 
 # One merged Swift coverage report (unit + end-to-end) and one of the addon (coverage.py in every

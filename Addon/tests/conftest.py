@@ -151,6 +151,23 @@ def headless_command(*script_args):
     ]
 
 
+def blender_script_command(script, *script_args):
+    """A headless Blender that runs `script` with `script_args` (after "--") and exits, on the
+    Blender of this run: the binary with --factory-startup, or the bpy module (wheel_python).
+    An exception in the script makes the exit code 1 either way."""
+    python = wheel_python()
+    if python:
+        return [python, str(script), "--", *script_args]
+    return [blender_executable(), "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(script),
+            "--", *script_args]
+
+
+def blender_script_env():
+    """The environment for blender_script_command: this one, with the bpy module's user folder
+    kept empty (wheel_environment)."""
+    return wheel_environment(os.environ, wheel_user_resources()) if wheel_python() else None
+
+
 def gui_command():
     if wheel_python():
         pytest.fail(

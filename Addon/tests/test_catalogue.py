@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import blender_executable
+from conftest import blender_script_command, blender_script_env
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = Path(__file__).resolve().parent
@@ -32,11 +32,9 @@ def addon_tools(catalogue):
 
 
 def test_catalogue_matches_the_registry():
-    # --python-exit-code: an exception while importing the ops fails the run instead of exiting 0.
-    done = subprocess.run(
-        [blender_executable(), "-b", "--factory-startup", "--python-exit-code", "1", "--python", str(WRITER), "--", "--check"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )
+    # An exception while importing the ops fails the run (--python-exit-code under the binary).
+    done = subprocess.run(blender_script_command(WRITER, "--check"), cwd=ROOT, env=blender_script_env(),
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, (
         "the committed catalogue is stale or the registry is broken; run "
         "`blender -b --factory-startup --python Addon/tools/write_catalogue.py`\n" + done.stdout + done.stderr

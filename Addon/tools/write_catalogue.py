@@ -4,6 +4,8 @@ Run inside Blender, which the ops need to import:
 
     blender -b --factory-startup --python Addon/tools/write_catalogue.py [-- --check]
 
+or with Blender as a Python module: `python Addon/tools/write_catalogue.py [-- --check]`.
+
 --check exits 1 naming each file that differs from what the registry makes (the addon suite
 runs it), so the catalogue mcp-front reads is never older than the addon's declarations.
 """
@@ -13,6 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "Addon"))
+
+# First, as in serve.py: under Blender as a Python module (`python write_catalogue.py -- --check`)
+# bmesh and mathutils are importable only once bpy is.
+import bpy  # noqa: E402,F401
 
 from bmcp_addon import architecture, commands, front_tools  # noqa: E402,F401  (register every op and tool)
 from bmcp_addon.catalogue import catalogue_json, tools_markdown  # noqa: E402

@@ -31,6 +31,24 @@ def blender_executable() -> str:
     return path
 
 
+# A Python with PyPI's `bpy` module (Blender as a Python module, scripts/bpy-wheel.sh): the
+# System's headless Blenders run as `python Addon/serve.py ARGS` on that Blender version instead
+# of `blender -b --factory-startup`. XDG_CONFIG_HOME (System.env) already points Blender's user
+# folder at an empty one, which is what --factory-startup gives the binary. Only the Blenders a
+# System starts headless switch: a GUI Blender, `bmcp up` and the tests that run Blender
+# themselves still use the binary.
+WHEEL_VARIABLE = "BMCP_TEST_BPY_PYTHON"
+
+
+def headless_blender_argv(*script_args: str) -> list[str]:
+    """The command line of a headless Blender serving the addon with `script_args`."""
+    serve = str(REPO / "Addon" / "serve.py")
+    python = os.environ.get(WHEEL_VARIABLE)
+    if python:
+        return [python, serve, *script_args]
+    return [blender_executable(), "-b", "--factory-startup", "--python", serve, "--", *script_args]
+
+
 SERVICES = ["session-broker", "log-writer", "prompt-service", "blender-bridge"]
 
 # The addon token of every Blender a System started, by addon port, for clients that talk to
@@ -149,12 +167,14 @@ class System:
         index = len(self.blenders)
         name = "blender" if index == 0 else f"blender-{index}"
         if gui:
+            if os.environ.get(WHEEL_VARIABLE):
+                raise RuntimeError(f"{WHEEL_VARIABLE} is set, and Blender as a Python module has no GUI: "
+                                   "a test that starts a GUI Blender cannot run on it")
             argv = ["xvfb-run", "-a", blender_executable(), "--factory-startup", "--python",
                     str(REPO / "Addon" / "tests" / "gui_start.py")]
             env = {**self.env, "BMCP_ADDON_HOST": "127.0.0.1", "BMCP_ADDON_PORT": "0"}
         else:
-            argv = [blender_executable(), "-b", "--factory-startup", "--python",
-                    str(REPO / "Addon" / "serve.py"), "--", "--host", "127.0.0.1", "--port", "0"]
+            argv = headless_blender_argv("--host", "127.0.0.1", "--port", "0")
             env = self.env
         blender = Process(name, argv, env, self.logs, group=gui)
         self.processes[name] = blender
