@@ -48,9 +48,10 @@ export ADDON_COVERAGE_LIB
 bpy5=$(scripts/bpy-wheel.sh 5.0)
 BMCP_TEST_BPY_PYTHON="$bpy5" .venv/bin/python -m pytest Addon/tests "$@" -m "not gui"
 .venv/bin/python -m pytest Tests/DictionaryCheck Tests/Compose Tests/EndToEnd "$@"
-# The end-to-end tests that drive the most tools (core and architecture) with their Blender on 5.0.
+# The end-to-end tests that drive the most tools (core, every toolset's sample, architecture)
+# with their Blender on 5.0. About 30 s.
 BMCP_TEST_BPY_PYTHON="$bpy5" .venv/bin/python -m pytest Tests/EndToEnd/test_walking_skeleton.py \
-  Tests/EndToEnd/test_architecture_prompts.py Tests/EndToEnd/test_design_document.py "$@"
+  Tests/EndToEnd/test_toolsets.py Tests/EndToEnd/test_architecture_prompts.py Tests/EndToEnd/test_design_document.py "$@"
 .venv/bin/python -m pytest Tests/Conformance "$@"
 
 # One merged Swift coverage report (unit + end-to-end) and one of the addon (coverage.py in every
