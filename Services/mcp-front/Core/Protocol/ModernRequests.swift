@@ -15,7 +15,7 @@ struct ModernRequests: Sendable {
 
     let backend: MCPBackend
 
-    static let instructions = "Model in Blender through durable, logged sessions. Start with get_scene_info; architecture prompts give real dimensions. Pass the session_id a result names in every later call."
+    static let instructions = "Model in Blender through durable, logged sessions. Start with get_scene_info; list_toolsets and enable_toolset bring more tools (modeling, nodes, animation, cameras and lights, import, physics, analysis, architecture); architecture prompts give real dimensions. Pass the session_id a result names in every later call."
 
     /// What this server offers, the answer to `server/discover`.
     static let capabilities: JSONValue = [

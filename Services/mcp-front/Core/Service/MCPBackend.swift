@@ -44,7 +44,7 @@ final class MCPBackend: Sendable {
     func makeServer(connection: ConnectionSession) async -> Server {
         let server = Server(
             name: "blender-mcp", version: MCPFront.version,
-            instructions: "Model in Blender through durable, logged sessions. Start with get_scene_info; architecture prompts give real dimensions.",
+            instructions: "Model in Blender through durable, logged sessions. Start with get_scene_info; list_toolsets and enable_toolset bring more tools (modeling, nodes, animation, cameras and lights, import, physics, analysis, architecture); architecture prompts give real dimensions.",
             capabilities: .init(
                 completions: .init(),
                 prompts: .init(listChanged: true),
