@@ -7,7 +7,7 @@ import difflib
 import bpy
 
 from . import nodes_compat
-from .ops_common import changed, update_view_layer
+from .ops_common import changed, update_view_layer, version
 from .registry import Kind, OpError, _is_number, bad_params
 
 GEOMETRY = "geometry"
@@ -52,10 +52,6 @@ _ID_SOCKETS = {
     "IMAGE": "images",
     "TEXTURE": "textures",
 }
-
-
-def version():
-    return tuple(bpy.app.version)
 
 
 def find_group(name, op):
