@@ -1,7 +1,7 @@
 """Object constraints: add (with a target), remove, list, and set their settings, each setting
 checked against the constraint's own RNA properties."""
 
-from .ops_common import changed, find_object, registry, update_view_layer
+from .ops_common import changed, find_member, find_object, registry, update_view_layer
 from .registry import BOOLEAN, NAME, NUMBER, OBJECT, OpError, Param, bad_params, one_of
 from .rna_settings import SettingsRules, apply_settings, readable
 
@@ -38,11 +38,7 @@ def _rebuild_relations(obj, constraint):
 
 
 def _find_constraint(obj, name):
-    constraint = obj.constraints.get(name)
-    if constraint is None:
-        known = ", ".join(f"'{c.name}'" for c in obj.constraints) or "none"
-        raise OpError("not_found", f"object '{obj.name}' has no constraint named '{name}' (it has: {known})")
-    return constraint
+    return find_member(obj, obj.constraints, name, "constraint")
 
 
 def _describe(constraint):

@@ -64,6 +64,16 @@ def find_object_of_type(name, op_name, types, what, param="object"):
     return obj
 
 
+def find_member(obj, members, name, noun):
+    """One of an object's modifiers, constraints, shape keys ... by name, else not_found
+    listing the ones it has."""
+    found = members.get(name)
+    if found is None:
+        known = ", ".join(f"'{m.name}'" for m in members) or "none"
+        raise OpError("not_found", f"object '{obj.name}' has no {noun} named '{name}' (it has: {known})")
+    return found
+
+
 def find_objects(names):
     """All named objects, or not_found naming every missing one (nothing is half-done)."""
     scene = current_scene()

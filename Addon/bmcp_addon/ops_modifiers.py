@@ -2,7 +2,7 @@
 
 import bpy
 
-from .ops_common import changed, find_object, registry
+from .ops_common import changed, find_member, find_object, registry
 from .registry import NAME, OBJECT, OpError, Param, bad_params
 from .rna_settings import SettingsRules, apply_settings, readable
 
@@ -30,11 +30,7 @@ def modifier_types():
 
 
 def _find_modifier(obj, name):
-    modifier = obj.modifiers.get(name)
-    if modifier is None:
-        known = ", ".join(f"'{m.name}'" for m in obj.modifiers) or "none"
-        raise OpError("not_found", f"object '{obj.name}' has no modifier named '{name}' (it has: {known})")
-    return modifier
+    return find_member(obj, obj.modifiers, name, "modifier")
 
 
 @registry.tool(
