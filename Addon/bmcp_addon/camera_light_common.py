@@ -8,29 +8,19 @@ import bpy
 from mathutils import Matrix, Vector
 
 from .camera_light_compat import enum_items_from_error
-from .ops_common import find_collection, find_object, update_view_layer, vector
+from .ops_common import find_collection, find_object, find_object_of_type, update_view_layer, vector
 from .registry import OpError, bad_params
 
 # A sentinel no enum holds: assigning it makes Blender list the enum's real items.
 _NO_SUCH_ITEM = "bmcp-no-such-item"
 
 
-def version():
-    return tuple(bpy.app.version)
-
-
 def find_camera(name, op_name, param="camera"):
-    obj = find_object(name)
-    if obj.type != "CAMERA":
-        raise bad_params(op_name, f"param '{param}' must name a camera; '{name}' is a {obj.type}")
-    return obj
+    return find_object_of_type(name, op_name, ("CAMERA",), "a camera", param)
 
 
 def find_light(name, op_name, param="light"):
-    obj = find_object(name)
-    if obj.type != "LIGHT":
-        raise bad_params(op_name, f"param '{param}' must name a light; '{name}' is a {obj.type}")
-    return obj
+    return find_object_of_type(name, op_name, ("LIGHT",), "a light", param)
 
 
 def target_point(op_name, point, object_name, required=True):

@@ -8,7 +8,7 @@ need enabling. Each format lists its candidates, newest first.
 
 from dataclasses import dataclass
 
-import bpy
+from .ops_import_common import bpy_operator, first_available, missing_module
 
 
 @dataclass(frozen=True)
@@ -39,39 +39,12 @@ class ExporterUnavailable(Exception):
     pass
 
 
-def _operator(name):
-    module, function = name.split(".")
-    return getattr(getattr(bpy.ops, module), function)
-
-
-def _available(name):
-    try:
-        _operator(name).get_rna_type()
-        return True
-    except KeyError:
-        return False
-
-
-def _enable_addon(module):
-    import addon_utils
-
-    try:
-        addon_utils.enable(module, default_set=False, persistent=True)
-    except Exception:
-        pass  # reported as "unavailable" by the caller
-
-
 def find_exporter(format_name):
     """The first usable exporter for the format, enabling its add-on if needed."""
     candidates = FORMATS[format_name]
-    for exporter in candidates:
-        if _available(exporter.operator):
-            return exporter
-    for exporter in candidates:
-        if exporter.addon:
-            _enable_addon(exporter.addon)
-            if _available(exporter.operator):
-                return exporter
+    found = first_available(candidates)
+    if found is not None:
+        return found
     tried = ", ".join(e.operator for e in candidates)
     raise ExporterUnavailable(f"no {format_name} exporter in this Blender (tried {tried})")
 
@@ -81,12 +54,9 @@ def run_exporter(exporter, filepath, selected_only):
     properties = dict(exporter.extra)
     properties[exporter.selection_flag] = selected_only
     try:
-        _operator(exporter.operator)(filepath=filepath, **properties)
+        bpy_operator(exporter.operator)(filepath=filepath, **properties)
     except RuntimeError as exc:
-        message = str(exc)
-        if "ModuleNotFoundError" in message or "ImportError" in message:
-            # Blender appends "Location: …/ops.py" after the Python traceback.
-            missing = next(line for line in reversed(message.splitlines())
-                           if "ModuleNotFoundError" in line or "ImportError" in line).strip()
+        missing = missing_module(str(exc))
+        if missing is not None:
             raise ExporterUnavailable(f"{exporter.operator} cannot run in this Blender: {missing}") from None
         raise

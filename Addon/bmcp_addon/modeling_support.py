@@ -10,7 +10,7 @@ import bpy
 from mathutils import Vector
 
 from . import modeling_compat
-from .ops_common import find_object
+from .ops_common import find_object_of_type, version
 from .registry import INTEGER, OpError, Param, array_of, bad_params, one_of
 
 FACINGS = ("any", "+x", "-x", "+y", "-y", "+z", "-z")
@@ -34,15 +34,8 @@ def faces_params():
     }
 
 
-def version():
-    return tuple(bpy.app.version)
-
-
 def mesh_object(op_name, name, param="object"):
-    obj = find_object(name)
-    if obj.type != "MESH":
-        raise bad_params(op_name, f"param '{param}' must name a mesh object; '{obj.name}' is a {obj.type}")
-    return obj
+    return find_object_of_type(name, op_name, ("MESH",), "a mesh object", param)
 
 
 def counts(mesh):

@@ -1,10 +1,9 @@
 """Object constraints: add (with a target), remove, list, and set their settings, each setting
 checked against the constraint's own RNA properties."""
 
-import bpy
-
-from .ops_common import changed, find_object, registry, update_view_layer
+from .ops_common import changed, find_member, find_object, registry, update_view_layer
 from .registry import BOOLEAN, NAME, NUMBER, OBJECT, OpError, Param, bad_params, one_of
+from .rna_settings import SettingsRules, apply_settings, readable
 
 # Object constraint types present from Blender 3.4 through 5.x (bone-only ones such as IK and
 # the motion-tracking solvers are left out: they need an armature or a movie clip).
@@ -14,8 +13,12 @@ CONSTRAINT_TYPES = (
     "LIMIT_LOCATION", "LIMIT_ROTATION", "LIMIT_SCALE", "LIMIT_DISTANCE", "MAINTAIN_VOLUME",
     "TRANSFORM", "CHILD_OF", "FOLLOW_PATH", "CLAMP_TO", "FLOOR", "PIVOT", "SHRINKWRAP", "ACTION",
 )
-_NOT_SETTINGS = frozenset({"rna_type", "type", "is_valid", "error_location", "error_rotation"})
-_POINTER_LOOKUP = {"Object": "objects", "Action": "actions", "Collection": "collections"}
+_SETTINGS = SettingsRules(
+    noun="constraint",
+    hidden=frozenset({"rna_type", "type", "is_valid", "error_location", "error_rotation"}),
+    lookup={"Object": "objects", "Action": "actions", "Collection": "collections"},
+    check_values=True,
+)
 _CHANGED = {"type": "object", "description": "Names of what was created, modified, removed"}
 _CONSTRAINT_OUT = {
     "name": {"type": "string"}, "type": {"type": "string"}, "target": {"type": ["string", "null"]},
@@ -35,83 +38,13 @@ def _rebuild_relations(obj, constraint):
 
 
 def _find_constraint(obj, name):
-    constraint = obj.constraints.get(name)
-    if constraint is None:
-        known = ", ".join(f"'{c.name}'" for c in obj.constraints) or "none"
-        raise OpError("not_found", f"object '{obj.name}' has no constraint named '{name}' (it has: {known})")
-    return constraint
+    return find_member(obj, obj.constraints, name, "constraint")
 
 
 def _describe(constraint):
     target = getattr(constraint, "target", None)
     return {"name": constraint.name, "type": constraint.type, "target": target.name if target else None,
             "influence": constraint.influence, "mute": constraint.mute, "is_valid": constraint.is_valid}
-
-
-def _readable(value):
-    if hasattr(value, "bl_rna"):
-        return getattr(value, "name", None)
-    if isinstance(value, set):
-        return sorted(value)
-    if hasattr(value, "__len__") and not isinstance(value, str):
-        return [_readable(x) for x in value] if not hasattr(value, "to_list") else list(value)
-    return value
-
-
-def _settable(constraint):
-    return sorted(p.identifier for p in constraint.bl_rna.properties
-                  if not p.is_readonly and p.identifier not in _NOT_SETTINGS)
-
-
-def _apply_settings(op_name, constraint, settings):
-    """Set every given property or none (earlier ones are put back on a refusal)."""
-    properties = constraint.bl_rna.properties
-    for key in settings:
-        prop = properties.get(key)
-        if prop is None or key in _NOT_SETTINGS or prop.is_readonly:
-            raise bad_params(op_name, f"{constraint.type} constraint has no settable '{key}' "
-                                      f"(settable: {', '.join(_settable(constraint))})")
-    previous = {}
-    for key in settings:
-        value = getattr(constraint, key)
-        previous[key] = set(value) if isinstance(value, set) else (
-            value.copy() if hasattr(value, "copy") else value)
-    try:
-        for key, value in settings.items():
-            _set_one(op_name, constraint, properties[key], key, value)
-    except OpError:
-        for key, value in previous.items():
-            try:
-                setattr(constraint, key, value)
-            except (TypeError, ValueError, AttributeError):
-                pass
-        raise
-
-
-def _set_one(op_name, constraint, prop, key, value):
-    if prop.type == "POINTER" and (isinstance(value, str) or value is None):
-        if value is not None:
-            kind = prop.fixed_type.identifier
-            collection = _POINTER_LOOKUP.get(kind)
-            found = getattr(bpy.data, collection).get(value) if collection else None
-            if found is None:
-                raise OpError("not_found", f"{op_name}: setting '{key}' names no {kind} '{value}'")
-            value = found
-    elif prop.type == "ENUM" and prop.is_enum_flag and isinstance(value, list):
-        value = set(value)
-    elif prop.type == "ENUM" and isinstance(value, str):
-        allowed = [item.identifier for item in prop.enum_items]
-        if allowed and value not in allowed:
-            raise bad_params(op_name, f"{constraint.type} setting '{key}' must be one of {', '.join(allowed)}, got '{value}'")
-    elif prop.type in ("FLOAT", "INT") and not prop.array_length and isinstance(value, (int, float)):
-        # RNA clamps silently; say so instead of storing another number than the one asked for.
-        if not prop.hard_min <= value <= prop.hard_max:
-            raise bad_params(op_name, f"{constraint.type} setting '{key}' must be between {prop.hard_min:g} "
-                                      f"and {prop.hard_max:g}, got {value!r}")
-    try:
-        setattr(constraint, key, value)
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise bad_params(op_name, f"{constraint.type} setting '{key}' refused {value!r}: {exc}") from None
 
 
 @registry.tool(
@@ -145,7 +78,7 @@ def constraint_add(ctx, object, type, target, name, settings, keep_transform):
             if not hasattr(constraint, "target"):
                 raise bad_params("constraint.add", f"a {type} constraint has no target; leave 'target' out")
             constraint.target = target_obj
-        _apply_settings("constraint.add", constraint, settings or {})
+        apply_settings("constraint.add", constraint, settings or {}, _SETTINGS)
         if type == "CHILD_OF" and target_obj is not None and keep_transform is not False:
             # What Blender's "Set Inverse" does: cancel the target's current transform.
             update_view_layer()  # matrix_world of a target moved since the last evaluation
@@ -214,7 +147,7 @@ def constraint_set(ctx, object, name, settings, influence):
         raise bad_params("constraint.set", "param 'settings' must set at least one property")
     if "target" in settings and settings["target"] == obj.name:
         raise bad_params("constraint.set", "setting 'target' must be another object than the constrained one")
-    _apply_settings("constraint.set", constraint, settings)
+    apply_settings("constraint.set", constraint, settings, _SETTINGS)
     return {**_describe(constraint), "object": obj.name,
-            "settings": {key: _readable(getattr(constraint, key)) for key in settings},
+            "settings": {key: readable(getattr(constraint, key)) for key in settings},
             "changed": changed(modified=[obj.name])}

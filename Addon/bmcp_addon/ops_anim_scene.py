@@ -7,7 +7,7 @@ import bpy
 
 from .animation_compat import FRAME_MAX, FRAME_MIN, SCENE_FRAME_MIN, fps_pair, turntable_angles
 from .ops_anim_common import object_fcurves, set_points_interpolation
-from .ops_common import changed, current_scene, find_object, registry, vector
+from .ops_common import changed, current_scene, find_object, find_object_of_type, registry, vector
 from .registry import BOOLEAN, INTEGER, NAME, NUMBER, OpError, Param, bad_params, one_of
 
 _SCENE_FRAME = dict(minimum=SCENE_FRAME_MIN, maximum=FRAME_MAX)
@@ -183,9 +183,7 @@ def turntable(ctx, object, start_frame, end_frame, axis, turns):
 def follow_path(ctx, object, curve, start_frame, end_frame, follow, forward_axis, linear, clear_location):
     _check_range("anim.follow_path", start_frame, end_frame, "start_frame", "end_frame")
     obj = find_object(object)
-    path = find_object(curve)
-    if path.type != "CURVE":
-        raise bad_params("anim.follow_path", f"param 'curve' must name a CURVE object; '{path.name}' is a {path.type}")
+    path = find_object_of_type(curve, "anim.follow_path", ("CURVE",), "a CURVE object", "curve")
     if path == obj:
         raise bad_params("anim.follow_path", "param 'curve' must be another object than 'object'")
     path.data.use_path = True

@@ -2,7 +2,7 @@
 frame), and list them. The keys' animation lives on the mesh's Key datablock, not the object."""
 
 from .animation_compat import FRAME_MAX, FRAME_MIN
-from .ops_common import changed, find_object, registry
+from .ops_common import changed, find_member, find_object, registry
 from .registry import BOOLEAN, INTEGER, NAME, NUMBER, VECTOR3, OpError, Param, bad_params
 
 _SHAPED_TYPES = ("MESH", "CURVE", "SURFACE", "LATTICE")
@@ -20,11 +20,7 @@ def _shaped_object(op_name, name):
 
 def _key_block(obj, name):
     keys = obj.data.shape_keys
-    block = keys.key_blocks.get(name) if keys else None
-    if block is None:
-        known = ", ".join(f"'{b.name}'" for b in keys.key_blocks) if keys else "none"
-        raise OpError("not_found", f"object '{obj.name}' has no shape key named '{name}' (it has: {known})")
-    return block
+    return find_member(obj, keys.key_blocks if keys else {}, name, "shape key")
 
 
 def _describe(block):

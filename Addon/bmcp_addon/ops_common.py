@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import bpy
 
-from .registry import OpError, OpRegistry
+from .registry import OpError, OpRegistry, bad_params
 
 registry = OpRegistry()
 
@@ -21,6 +21,11 @@ class OpContext:
     request_session: object = None
     # The connection the current request came on (session.restore makes it the session's).
     request_connection: object = None
+
+
+def version():
+    """The running Blender's version, a tuple such as (4, 2, 0)."""
+    return tuple(bpy.app.version)
 
 
 def blender_version():
@@ -48,6 +53,25 @@ def find_object(name):
     if obj is None:
         raise OpError("not_found", f"no object named '{name}' in scene '{scene.name}'")
     return obj
+
+
+def find_object_of_type(name, op_name, types, what, param="object"):
+    """An object by name whose type is one of `types`, else bad_params saying it must name
+    `what` ("a camera", "a mesh object", ...)."""
+    obj = find_object(name)
+    if obj.type not in types:
+        raise bad_params(op_name, f"param '{param}' must name {what}; '{obj.name}' is a {obj.type}")
+    return obj
+
+
+def find_member(obj, members, name, noun):
+    """One of an object's modifiers, constraints, shape keys ... by name, else not_found
+    listing the ones it has."""
+    found = members.get(name)
+    if found is None:
+        known = ", ".join(f"'{m.name}'" for m in members) or "none"
+        raise OpError("not_found", f"object '{obj.name}' has no {noun} named '{name}' (it has: {known})")
+    return found
 
 
 def find_objects(names):

@@ -11,7 +11,8 @@ from .ops_common import current_scene
 from .registry import OpError
 
 
-def _operator(name):
+def bpy_operator(name):
+    """bpy.ops.<module>.<function> for "module.function"."""
     module, function = name.split(".")
     return getattr(getattr(bpy.ops, module), function)
 
@@ -20,7 +21,7 @@ def operator_exists(name):
     """Whether this Blender has operator `name`. (hasattr on bpy.ops is always true: the
     stub is made on access; only its RNA type says whether the operator is real.)"""
     try:
-        _operator(name).get_rna_type()
+        bpy_operator(name).get_rna_type()
         return True
     except (KeyError, AttributeError):
         return False
@@ -29,15 +30,13 @@ def operator_exists(name):
 def _enable_addon(module):
     import addon_utils
 
-    with contextlib.suppress(Exception):  # reported as not_available by the caller
+    with contextlib.suppress(Exception):  # reported as unavailable by the caller
         addon_utils.enable(module, default_set=False, persistent=True)
 
 
-def find_operator(op_name, file_format, exporting=False):
-    """The first candidate operator this Blender has, enabling an add-on if that is what it
-    takes; not_available naming the operators tried otherwise."""
-    finder = exporter_candidates if exporting else importer_candidates
-    candidates = finder(tuple(bpy.app.version), file_format)
+def first_available(candidates):
+    """The first of `candidates` (each with .operator and .addon) whose operator this Blender
+    has, enabling the add-on of one if that is what it takes; None when none can run."""
     for candidate in candidates:
         if operator_exists(candidate.operator):
             return candidate
@@ -46,6 +45,26 @@ def find_operator(op_name, file_format, exporting=False):
             _enable_addon(candidate.addon)
             if operator_exists(candidate.operator):
                 return candidate
+    return None
+
+
+def missing_module(message):
+    """The ModuleNotFoundError / ImportError line of an operator's RuntimeError message
+    (Blender appends "Location: …/ops.py" after the Python traceback), or None."""
+    if "ModuleNotFoundError" not in message and "ImportError" not in message:
+        return None
+    return next(line for line in reversed(message.splitlines())
+                if "ModuleNotFoundError" in line or "ImportError" in line).strip()
+
+
+def find_operator(op_name, file_format, exporting=False):
+    """The first candidate operator this Blender has, enabling an add-on if that is what it
+    takes; not_available naming the operators tried otherwise."""
+    finder = exporter_candidates if exporting else importer_candidates
+    candidates = finder(tuple(bpy.app.version), file_format)
+    found = first_available(candidates)
+    if found is not None:
+        return found
     tried = ", ".join(c.operator for c in candidates) or "none for this version"
     version = ".".join(str(part) for part in bpy.app.version)
     why = " (this Blender was built without USD)" if file_format == "usd" else ""
@@ -61,12 +80,11 @@ def run_operator(op_name, candidate, **properties):
     """Run the operator; a missing Python dependency is not_available, a file it cannot read
     or write is file_unreadable / command_failed with Blender's own words."""
     try:
-        result = _operator(candidate.operator)(**dict(candidate.extra), **properties)
+        result = bpy_operator(candidate.operator)(**dict(candidate.extra), **properties)
     except RuntimeError as exc:
         message = str(exc).strip()
-        if "ModuleNotFoundError" in message or "ImportError" in message:
-            missing = next(line for line in reversed(message.splitlines())
-                           if "ModuleNotFoundError" in line or "ImportError" in line).strip()
+        missing = missing_module(message)
+        if missing is not None:
             raise OpError("not_available", f"{op_name}: {candidate.operator} cannot run in this Blender: {missing}") from None
         raise OpError("command_failed", f"{op_name}: {candidate.operator} failed: {message}") from None
     if "FINISHED" not in result:

@@ -6,7 +6,9 @@ import bpy
 from mathutils import Matrix, Vector
 
 from .modeling_support import COUNT_OUTPUT, counts, mesh_object, remove_object, replace_mesh, transform_data
-from .ops_common import changed, current_scene, find_object, find_objects, registry, update_view_layer, vector
+from .ops_common import (
+    changed, current_scene, find_object_of_type, find_objects, registry, update_view_layer, vector,
+)
 from .registry import BOOLEAN, NAME, STRING_LIST, VECTOR3, INTEGER, OpError, Param, bad_params, one_of
 
 _SHAPED = ("MESH", "CURVE")
@@ -137,10 +139,7 @@ def mesh_separate_loose(ctx, object, max_parts):
 
 
 def _shaped_object(op_name, name):
-    obj = find_object(name)
-    if obj.type not in _SHAPED:
-        raise bad_params(op_name, f"param 'object' must name a mesh or curve object; '{obj.name}' is a {obj.type}")
-    return obj
+    return find_object_of_type(name, op_name, _SHAPED, "a mesh or curve object")
 
 
 def _local_points(obj):
@@ -237,9 +236,8 @@ def object_apply_transform(ctx, object, location, rotation, scale):
     keep_original=Param(BOOLEAN, False, about="Keep the original object and make the mesh a new object named '<name>_mesh'"),
 )
 def object_convert_to_mesh(ctx, object, keep_original):
-    obj = find_object(object)
-    if obj.type not in ("MESH", "CURVE", "FONT", "SURFACE", "META"):
-        raise bad_params("object.convert_to_mesh", f"param 'object' must name a curve, text, surface, metaball or mesh object; '{obj.name}' is a {obj.type}")
+    obj = find_object_of_type(object, "object.convert_to_mesh", ("MESH", "CURVE", "FONT", "SURFACE", "META"),
+                              "a curve, text, surface, metaball or mesh object")
     depsgraph = bpy.context.evaluated_depsgraph_get()
     depsgraph.update()
     mesh = bpy.data.meshes.new_from_object(obj.evaluated_get(depsgraph), preserve_all_data_layers=True, depsgraph=depsgraph)

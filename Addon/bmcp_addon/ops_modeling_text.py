@@ -3,7 +3,7 @@ NURBS curve through points (optionally with a round bevel, i.e. a tube)."""
 
 import bpy
 
-from .ops_common import already_exists, changed, find_collection, find_object, registry
+from .ops_common import already_exists, changed, find_collection, find_object_of_type, registry
 from .ops_objects import _active_collection
 from .registry import BOOLEAN, INTEGER, NAME, NUMBER, STRING, VECTOR3, Param, array_of, bad_params, one_of
 
@@ -80,9 +80,7 @@ def text_create(ctx, body, name, size, extrude, bevel_depth, align, location, ro
     extrude=Param(NUMBER, None, minimum=0.0, maximum=100.0, about="New extrusion depth, m (default: unchanged)"),
 )
 def text_set(ctx, object, body, size, extrude):
-    obj = find_object(object)
-    if obj.type != "FONT":
-        raise bad_params("text.set", f"param 'object' must name a text object; '{obj.name}' is a {obj.type}")
+    obj = find_object_of_type(object, "text.set", ("FONT",), "a text object")
     font = obj.data
     font.body = body
     if size is not None:

@@ -2,21 +2,26 @@
 
 import bpy
 
-from .ops_common import changed, find_object, registry
+from .ops_common import changed, find_member, find_object, registry
 from .registry import NAME, OBJECT, OpError, Param, bad_params
+from .rna_settings import SettingsRules, apply_settings, readable
 
-# Pointer settings given by name (e.g. BOOLEAN's "object", ARRAY's
-# "offset_object") are looked up in these bpy.data collections.
-_POINTER_LOOKUP = {
-    "Object": "objects",
-    "Collection": "collections",
-    "Texture": "textures",
-    "NodeTree": "node_groups",
-    "Image": "images",
-    "VectorFont": "fonts",
-}
-# Properties every modifier has that must not be set through `settings`.
-_NOT_SETTINGS = frozenset({"rna_type", "name", "type"})
+_SETTINGS = SettingsRules(
+    noun="modifier",
+    # Properties every modifier has that must not be set through `settings`.
+    hidden=frozenset({"rna_type", "name", "type"}),
+    # Pointer settings given by name (e.g. BOOLEAN's "object", ARRAY's "offset_object") are
+    # looked up in these bpy.data collections.
+    lookup={
+        "Object": "objects",
+        "Collection": "collections",
+        "Texture": "textures",
+        "NodeTree": "node_groups",
+        "Image": "images",
+        "VectorFont": "fonts",
+    },
+    say_read_only=True,
+)
 
 
 def modifier_types():
@@ -25,11 +30,7 @@ def modifier_types():
 
 
 def _find_modifier(obj, name):
-    modifier = obj.modifiers.get(name)
-    if modifier is None:
-        known = ", ".join(f"'{m.name}'" for m in obj.modifiers) or "none"
-        raise OpError("not_found", f"object '{obj.name}' has no modifier named '{name}' (it has: {known})")
-    return modifier
+    return find_member(obj, obj.modifiers, name, "modifier")
 
 
 @registry.tool(
@@ -58,7 +59,7 @@ def modifier_add(ctx, object, type, name, settings):
     if modifier is None:
         raise bad_params("modifier.add", f"a {kind} modifier is not supported on a {obj.type} object")
     try:
-        _apply_settings("modifier.add", modifier, settings or {})
+        apply_settings("modifier.add", modifier, settings or {}, _SETTINGS)
     except OpError:
         obj.modifiers.remove(modifier)  # all or nothing
         raise
@@ -83,11 +84,11 @@ def modifier_set(ctx, object, name, settings):
     modifier = _find_modifier(obj, name)
     if not settings:
         raise bad_params("modifier.set", "param 'settings' must set at least one property")
-    _apply_settings("modifier.set", modifier, settings)
+    apply_settings("modifier.set", modifier, settings, _SETTINGS)
     return {
         "object": obj.name,
         "name": modifier.name,
-        "settings": {key: _readable(getattr(modifier, key)) for key in settings},
+        "settings": {key: readable(getattr(modifier, key)) for key in settings},
         "changed": changed(modified=[obj.name]),
     }
 
@@ -132,63 +133,3 @@ def modifier_apply(ctx, object, name):
         "polygons": len(baked.polygons),
         "changed": changed(modified=[obj.name]),
     }
-
-
-def _apply_settings(op_name, modifier, settings):
-    """Set every property or none: on a bad value the earlier ones are put back."""
-    properties = modifier.bl_rna.properties
-    for key in settings:
-        prop = properties.get(key)
-        if prop is None or key in _NOT_SETTINGS:
-            settable = sorted(p.identifier for p in properties if not p.is_readonly and p.identifier not in _NOT_SETTINGS)
-            raise bad_params(
-                op_name, f"{modifier.type} modifier has no setting '{key}' (settable: {', '.join(settable)})"
-            )
-        if prop.is_readonly:
-            raise bad_params(op_name, f"{modifier.type} setting '{key}' is read-only")
-    previous = {key: _snapshot(getattr(modifier, key)) for key in settings}
-    try:
-        for key, value in settings.items():
-            _set_one(op_name, modifier, properties[key], key, value)
-    except OpError:
-        for key, value in previous.items():
-            try:
-                setattr(modifier, key, value)
-            except (TypeError, ValueError, AttributeError):
-                pass
-        raise
-
-
-def _set_one(op_name, modifier, prop, key, value):
-    if prop.type == "POINTER" and isinstance(value, str):
-        data_kind = prop.fixed_type.identifier
-        collection = _POINTER_LOOKUP.get(data_kind)
-        found = getattr(bpy.data, collection).get(value) if collection else None
-        if found is None:
-            raise OpError("not_found", f"{op_name}: setting '{key}' names no {data_kind} '{value}'")
-        value = found
-    elif prop.type == "ENUM" and prop.is_enum_flag and isinstance(value, list):
-        value = set(value)  # JSON has no sets; flag enums take one
-    try:
-        setattr(modifier, key, value)
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise bad_params(op_name, f"{modifier.type} setting '{key}' refused {value!r}: {exc}") from None
-
-
-def _snapshot(value):
-    # Vector/array properties are live views; copy them so a restore works.
-    if isinstance(value, set):
-        return set(value)
-    if hasattr(value, "__len__") and not isinstance(value, str) and not hasattr(value, "bl_rna"):
-        return tuple(value)
-    return value
-
-
-def _readable(value):
-    if hasattr(value, "bl_rna"):
-        return getattr(value, "name", None)
-    if isinstance(value, set):
-        return sorted(value)
-    if hasattr(value, "__len__") and not isinstance(value, str):
-        return list(value)
-    return value

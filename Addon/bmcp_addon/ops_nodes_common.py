@@ -7,6 +7,7 @@ import difflib
 import bpy
 
 from . import nodes_compat
+from .ops_common import changed, update_view_layer, version
 from .registry import Kind, OpError, _is_number, bad_params
 
 GEOMETRY = "geometry"
@@ -33,6 +34,16 @@ VALUE = Kind(
     },
 )
 
+# The output schema of connect_geometry_nodes and connect_shader_nodes.
+LINK_OUTPUT = {
+    "from_node": {"type": "string"},
+    "from_socket": {"type": "string"},
+    "to_node": {"type": "string"},
+    "to_socket": {"type": "string"},
+    "replaced_from": {"type": "array", "items": {"type": "string"}, "description": "Nodes whose link into that input this replaced"},
+}
+
+
 # Socket types whose value names a datablock, and where to find it.
 _ID_SOCKETS = {
     "OBJECT": "objects",
@@ -41,10 +52,6 @@ _ID_SOCKETS = {
     "IMAGE": "images",
     "TEXTURE": "textures",
 }
-
-
-def version():
-    return tuple(bpy.app.version)
 
 
 def find_group(name, op):
@@ -65,6 +72,41 @@ def material_tree(name, op, create=False):
             raise bad_params(op, f"material '{name}' does not use nodes")
         material.use_nodes = True
     return material, material.node_tree
+
+
+def open_tree(tree_kind, name, op, create=False):
+    """(the node tree, the name of the datablock holding it): a geometry node group, or a
+    material's tree (`create` switches a material's nodes on)."""
+    if tree_kind == GEOMETRY:
+        group = find_group(name, op)
+        return group, group.name
+    material, node_tree = material_tree(name, op, create=create)
+    return node_tree, material.name
+
+
+def modifiers_using(group):
+    return [
+        (obj, mod)
+        for obj in bpy.data.objects
+        for mod in obj.modifiers
+        if mod.type == "NODES" and mod.node_group == group
+    ]
+
+
+def refresh(obj):
+    obj.update_tag()
+    update_view_layer()
+
+
+def refresh_users(tree_kind, tree):
+    """Re-evaluate every object whose modifier runs this geometry group; their names (none
+    for a material's tree)."""
+    if tree_kind != GEOMETRY:
+        return []
+    users = modifiers_using(tree)
+    for obj, _mod in users:
+        refresh(obj)
+    return sorted({obj.name for obj, _mod in users})
 
 
 def find_node(tree, name, op):
@@ -254,6 +296,49 @@ def remove_node(tree, name, op):
     links = sum(1 for l in tree.links if l.from_node == node or l.to_node == node)
     tree.nodes.remove(node)
     return links
+
+
+# The op bodies geometry (geonodes.*) and shader (shader.*) trees share; `owner` names the
+# group or the material, and the result's `changed` lists it with the objects re-evaluated.
+
+def add_to_tree(tree_kind, owner, type_name, name, location, op):
+    """The node added (a material's nodes are switched on) and the result's common part."""
+    tree, holder = open_tree(tree_kind, owner, op, create=True)
+    node = add_node(tree, tree_kind, type_name, name, location, op)
+    return {
+        ("group" if tree_kind == GEOMETRY else "material"): holder, "node": node.name, "type": node.bl_idname,
+        "inputs": [s.name for s in node.inputs if s.enabled], "outputs": [s.name for s in node.outputs if s.enabled],
+        "changed": changed(modified=[holder]),
+    }
+
+
+def connect_in_tree(tree_kind, owner, from_node, from_socket, to_node, to_socket, op):
+    tree, holder = open_tree(tree_kind, owner, op)
+    made = link(tree, from_node, from_socket, to_node, to_socket, op)
+    users = refresh_users(tree_kind, tree)
+    return {**made, "changed": changed(modified=[holder, *users])}
+
+
+def disconnect_in_tree(tree_kind, owner, to_node, to_socket, from_node, op):
+    tree, holder = open_tree(tree_kind, owner, op)
+    removed = unlink(tree, to_node, to_socket, from_node, op)
+    users = refresh_users(tree_kind, tree)
+    return {"removed": removed, "changed": changed(modified=[holder, *users])}
+
+
+def set_input_in_tree(tree_kind, owner, node, socket, value, op):
+    tree, holder = open_tree(tree_kind, owner, op)
+    target = find_socket(find_node(tree, node, op), socket, "input", op)
+    stored = set_socket_value(target, value, op)
+    users = refresh_users(tree_kind, tree)
+    return {"node": node, "socket": target.name, "value": stored, "changed": changed(modified=[holder, *users])}
+
+
+def remove_from_tree(tree_kind, owner, node, op):
+    tree, holder = open_tree(tree_kind, owner, op)
+    links = remove_node(tree, node, op)
+    users = refresh_users(tree_kind, tree)
+    return {"removed": node, "links_removed": links, "changed": changed(modified=[holder, *users])}
 
 
 def describe_socket(index, socket):

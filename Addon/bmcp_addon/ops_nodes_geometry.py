@@ -6,28 +6,11 @@ import bpy
 
 from .ops_common import already_exists, changed, find_object, registry, update_view_layer
 from .ops_nodes_common import (
-    GEOMETRY, SOCKET_REF, VALUE, add_node, describe_tree, find_group, find_node, find_socket, link,
-    remove_node, set_socket_value, unlink,
+    GEOMETRY, LINK_OUTPUT, SOCKET_REF, VALUE, add_to_tree, connect_in_tree, describe_tree, disconnect_in_tree,
+    find_group, modifiers_using, refresh, remove_from_tree, set_input_in_tree,
 )
-from .ops_nodes_groups import group_inputs, modifiers_using, new_group_socket, refresh
+from .ops_nodes_groups import group_inputs, new_group_socket
 from .registry import NAME, POINT2, Param, bad_params
-
-_LINK_OUTPUT = {
-    "from_node": {"type": "string"},
-    "from_socket": {"type": "string"},
-    "to_node": {"type": "string"},
-    "to_socket": {"type": "string"},
-    "replaced_from": {"type": "array", "items": {"type": "string"}, "description": "Nodes whose link into that input this replaced"},
-}
-
-
-def _refresh_users(group):
-    """Re-evaluate every object whose modifier runs this group; their names."""
-    users = modifiers_using(group)
-    for obj, _mod in users:
-        refresh(obj)
-    return sorted({obj.name for obj, _mod in users})
-
 
 @registry.tool(
     "create_geometry_nodes",
@@ -104,13 +87,7 @@ def _new_group(name):
     location=Param(POINT2, None, about="Position in the node editor [x, y] (default: right of the others)"),
 )
 def geonodes_add_node(ctx, group, type, name, location):
-    tree = find_group(group, "geonodes.add_node")
-    node = add_node(tree, GEOMETRY, type, name, location, "geonodes.add_node")
-    return {
-        "group": tree.name, "node": node.name, "type": node.bl_idname,
-        "inputs": [s.name for s in node.inputs if s.enabled], "outputs": [s.name for s in node.outputs if s.enabled],
-        "changed": changed(modified=[tree.name]),
-    }
+    return add_to_tree(GEOMETRY, group, type, name, location, "geonodes.add_node")
 
 
 @registry.tool(
@@ -118,7 +95,7 @@ def geonodes_add_node(ctx, group, type, name, location):
     "Link an output socket of one node to an input socket of another in a geometry node group (sockets by name or index); an input's earlier link is replaced.",
     toolset="nodes",
     idempotent=True,
-    output=_LINK_OUTPUT,
+    output=LINK_OUTPUT,
 )
 @registry.mutating_op(
     "geonodes.connect",
@@ -129,10 +106,7 @@ def geonodes_add_node(ctx, group, type, name, location):
     to_socket=Param(SOCKET_REF, about="Its input socket, by name or index"),
 )
 def geonodes_connect(ctx, group, from_node, from_socket, to_node, to_socket):
-    tree = find_group(group, "geonodes.connect")
-    made = link(tree, from_node, from_socket, to_node, to_socket, "geonodes.connect")
-    users = _refresh_users(tree)
-    return {**made, "changed": changed(modified=[tree.name, *users])}
+    return connect_in_tree(GEOMETRY, group, from_node, from_socket, to_node, to_socket, "geonodes.connect")
 
 
 @registry.tool(
@@ -149,10 +123,7 @@ def geonodes_connect(ctx, group, from_node, from_socket, to_node, to_socket):
     from_node=Param(NAME, None, about="Only remove the link from this node (default: every link into the socket)"),
 )
 def geonodes_disconnect(ctx, group, to_node, to_socket, from_node):
-    tree = find_group(group, "geonodes.disconnect")
-    removed = unlink(tree, to_node, to_socket, from_node, "geonodes.disconnect")
-    users = _refresh_users(tree)
-    return {"removed": removed, "changed": changed(modified=[tree.name, *users])}
+    return disconnect_in_tree(GEOMETRY, group, to_node, to_socket, from_node, "geonodes.disconnect")
 
 
 @registry.tool(
@@ -170,12 +141,7 @@ def geonodes_disconnect(ctx, group, to_node, to_socket, from_node):
     value=Param(VALUE, about="Number, boolean, string, [x, y, z], [r, g, b, a] or a datablock name (Object, Material sockets)"),
 )
 def geonodes_set_input(ctx, group, node, socket, value):
-    op = "geonodes.set_input"
-    tree = find_group(group, op)
-    target = find_socket(find_node(tree, node, op), socket, "input", op)
-    stored = set_socket_value(target, value, op)
-    users = _refresh_users(tree)
-    return {"node": node, "socket": target.name, "value": stored, "changed": changed(modified=[tree.name, *users])}
+    return set_input_in_tree(GEOMETRY, group, node, socket, value, "geonodes.set_input")
 
 
 @registry.tool(
@@ -211,10 +177,7 @@ def geonodes_list(ctx, group):
     node=Param(NAME, about="The node to delete"),
 )
 def geonodes_remove_node(ctx, group, node):
-    tree = find_group(group, "geonodes.remove_node")
-    links = remove_node(tree, node, "geonodes.remove_node")
-    users = _refresh_users(tree)
-    return {"removed": node, "links_removed": links, "changed": changed(modified=[tree.name, *users])}
+    return remove_from_tree(GEOMETRY, group, node, "geonodes.remove_node")
 
 
 @registry.tool(

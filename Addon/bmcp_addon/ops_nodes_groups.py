@@ -4,8 +4,10 @@ set_modifier_group_input, and the 3.x / 4.0+ socket API behind them (nodes_compa
 import bpy
 
 from . import nodes_compat
-from .ops_common import changed, find_object, registry, update_view_layer
-from .ops_nodes_common import SOCKET_REF, VALUE, coerce_value, find_group, find_node, find_socket, version
+from .ops_common import changed, find_object, registry
+from .ops_nodes_common import (
+    SOCKET_REF, VALUE, coerce_value, find_group, find_node, find_socket, modifiers_using, refresh, version,
+)
 from .registry import NAME, NUMBER, OpError, Param, bad_params, one_of
 
 
@@ -35,20 +37,6 @@ def _short_type(idname):
         if idname.startswith(full):
             return short
     return idname.replace("NodeSocket", "").upper()
-
-
-def modifiers_using(group):
-    return [
-        (obj, mod)
-        for obj in bpy.data.objects
-        for mod in obj.modifiers
-        if mod.type == "NODES" and mod.node_group == group
-    ]
-
-
-def refresh(obj):
-    obj.update_tag()
-    update_view_layer()
 
 
 @registry.tool(

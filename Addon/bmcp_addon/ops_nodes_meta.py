@@ -2,20 +2,10 @@
 node's operation or a Capture Attribute's data_type) and list_node_types."""
 
 from .ops_common import changed, registry
-from .ops_nodes_common import GEOMETRY, SHADER, VALUE, find_group, find_node, material_tree, node_types, set_property
-from .ops_nodes_groups import modifiers_using, refresh
+from .ops_nodes_common import GEOMETRY, SHADER, VALUE, find_node, node_types, open_tree, refresh_users, set_property
 from .registry import INTEGER, NAME, STRING, Param, one_of
 
 TREE_KINDS = (GEOMETRY, SHADER)
-
-
-def _tree(tree_type, tree, op):
-    """(the node tree, the name of the datablock holding it)."""
-    if tree_type == GEOMETRY:
-        group = find_group(tree, op)
-        return group, group.name
-    material, node_tree = material_tree(tree, op)
-    return node_tree, material.name
 
 
 @registry.tool(
@@ -35,14 +25,10 @@ def _tree(tree_type, tree, op):
 )
 def nodes_set_property(ctx, tree_type, tree, node, property, value):
     op = "nodes.set_property"
-    node_tree, owner = _tree(tree_type, tree, op)
+    node_tree, owner = open_tree(tree_type, tree, op)
     target = find_node(node_tree, node, op)
     stored = set_property(target, property, value, op)
-    touched = []
-    if tree_type == GEOMETRY:
-        for obj, _mod in modifiers_using(node_tree):
-            refresh(obj)
-            touched.append(obj.name)
+    touched = refresh_users(tree_type, node_tree)
     return {"node": target.name, "property": property, "value": stored, "changed": changed(modified=[owner, *touched])}
 
 

@@ -2,21 +2,12 @@
 material's tree. Principled BSDF input names are taken in either the 3.x or the 4.0+
 spelling (nodes_compat.principled_input_name)."""
 
-from .ops_common import changed, registry
+from .ops_common import registry
 from .ops_nodes_common import (
-    SHADER, SOCKET_REF, VALUE, add_node, describe_tree, find_node, find_socket, link, material_tree,
-    remove_node, set_socket_value, unlink,
+    LINK_OUTPUT, SHADER, SOCKET_REF, VALUE, add_to_tree, connect_in_tree, describe_tree, disconnect_in_tree,
+    material_tree, remove_from_tree, set_input_in_tree,
 )
 from .registry import NAME, POINT2, Param
-
-_LINK_OUTPUT = {
-    "from_node": {"type": "string"},
-    "from_socket": {"type": "string"},
-    "to_node": {"type": "string"},
-    "to_socket": {"type": "string"},
-    "replaced_from": {"type": "array", "items": {"type": "string"}, "description": "Nodes whose link into that input this replaced"},
-}
-
 
 @registry.tool(
     "add_shader_node",
@@ -33,13 +24,7 @@ _LINK_OUTPUT = {
     location=Param(POINT2, None, about="Position in the node editor [x, y] (default: right of the others)"),
 )
 def shader_add_node(ctx, material, type, name, location):
-    mat, tree = material_tree(material, "shader.add_node", create=True)
-    node = add_node(tree, SHADER, type, name, location, "shader.add_node")
-    return {
-        "material": mat.name, "node": node.name, "type": node.bl_idname,
-        "inputs": [s.name for s in node.inputs if s.enabled], "outputs": [s.name for s in node.outputs if s.enabled],
-        "changed": changed(modified=[mat.name]),
-    }
+    return add_to_tree(SHADER, material, type, name, location, "shader.add_node")
 
 
 @registry.tool(
@@ -47,7 +32,7 @@ def shader_add_node(ctx, material, type, name, location):
     "Link an output socket of one node to an input socket of another in a material's node tree (sockets by name or index); an input's earlier link is replaced.",
     toolset="nodes",
     idempotent=True,
-    output=_LINK_OUTPUT,
+    output=LINK_OUTPUT,
 )
 @registry.mutating_op(
     "shader.connect",
@@ -58,9 +43,7 @@ def shader_add_node(ctx, material, type, name, location):
     to_socket=Param(SOCKET_REF, about="Its input socket, by name or index"),
 )
 def shader_connect(ctx, material, from_node, from_socket, to_node, to_socket):
-    mat, tree = material_tree(material, "shader.connect")
-    made = link(tree, from_node, from_socket, to_node, to_socket, "shader.connect")
-    return {**made, "changed": changed(modified=[mat.name])}
+    return connect_in_tree(SHADER, material, from_node, from_socket, to_node, to_socket, "shader.connect")
 
 
 @registry.tool(
@@ -77,9 +60,7 @@ def shader_connect(ctx, material, from_node, from_socket, to_node, to_socket):
     from_node=Param(NAME, None, about="Only remove the link from this node (default: every link into the socket)"),
 )
 def shader_disconnect(ctx, material, to_node, to_socket, from_node):
-    mat, tree = material_tree(material, "shader.disconnect")
-    removed = unlink(tree, to_node, to_socket, from_node, "shader.disconnect")
-    return {"removed": removed, "changed": changed(modified=[mat.name])}
+    return disconnect_in_tree(SHADER, material, to_node, to_socket, from_node, "shader.disconnect")
 
 
 @registry.tool(
@@ -98,11 +79,7 @@ def shader_disconnect(ctx, material, to_node, to_socket, from_node):
     value=Param(VALUE, about="Number, boolean, string, [x, y, z] or [r, g, b, a]"),
 )
 def shader_set_input(ctx, material, node, socket, value):
-    op = "shader.set_input"
-    mat, tree = material_tree(material, op)
-    target = find_socket(find_node(tree, node, op), socket, "input", op)
-    stored = set_socket_value(target, value, op)
-    return {"node": node, "socket": target.name, "value": stored, "changed": changed(modified=[mat.name])}
+    return set_input_in_tree(SHADER, material, node, socket, value, "shader.set_input")
 
 
 @registry.tool(
@@ -134,6 +111,4 @@ def shader_list(ctx, material):
     node=Param(NAME, about="The node to delete"),
 )
 def shader_remove_node(ctx, material, node):
-    mat, tree = material_tree(material, "shader.remove_node")
-    links = remove_node(tree, node, "shader.remove_node")
-    return {"removed": node, "links_removed": links, "changed": changed(modified=[mat.name])}
+    return remove_from_tree(SHADER, material, node, "shader.remove_node")

@@ -4,7 +4,7 @@ physics for answers."""
 
 import bpy
 
-from .ops_common import current_scene, find_object
+from .ops_common import current_scene, find_object_of_type
 from .physics_compat import cloth_pin_group_property, context_override_style
 from .registry import OpError
 
@@ -35,10 +35,7 @@ def rigid_body_world(create=False):
 
 def mesh_object(op_name, name):
     """A mesh object by name: physics simulates meshes only."""
-    obj = find_object(name)
-    if obj.type != "MESH":
-        raise OpError("bad_params", f"{op_name}: param 'object' must name a mesh object; '{name}' is a {obj.type}")
-    return obj
+    return find_object_of_type(name, op_name, ("MESH",), "a mesh object")
 
 
 def modifier_of(obj, kind):

@@ -12,7 +12,7 @@ import tempfile
 
 from . import viewport
 from .file_paths import writable_under_root
-from .ops_common import current_scene, find_object, registry
+from .ops_common import current_scene, find_object_of_type, registry
 from .private_files import blender_writes, private_umask, read_nofollow
 from .registry import INTEGER, NAME, STRING, Param, bad_params, one_of
 from .render_still import FILE_FORMATS, render_to_file
@@ -57,9 +57,7 @@ def render_image(ctx, width, height, engine, camera, view):
         raise bad_params("render.image", "give either 'camera' or 'view', not both")
     camera_object = None
     if camera is not None:
-        camera_object = find_object(camera)
-        if camera_object.type != "CAMERA":
-            raise bad_params("render.image", f"param 'camera' must name a camera; '{camera}' is a {camera_object.type}")
+        camera_object = find_object_of_type(camera, "render.image", ("CAMERA",), "a camera", "camera")
     with _temporary_file(".png") as path:
         render_to_file(current_scene(), path, width, height, engine, "PNG", camera_object, view)
         return _png_result(path, width, height)

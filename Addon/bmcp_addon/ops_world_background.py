@@ -6,12 +6,11 @@ import os
 
 import bpy
 
-from .camera_light_common import version
 from .camera_light_compat import (
     BACKGROUND_NODE, ENVIRONMENT_NODE, MAPPING_NODE, TEXCOORD_NODE, WORLD_OUTPUT_NODE, world_needs_use_nodes,
 )
 from .file_paths import resolve_under_root
-from .ops_common import changed, current_scene, registry, vector
+from .ops_common import changed, current_scene, registry, vector, version
 from .registry import COLOR_RGBA, NAME, NUMBER, OpError, Param
 from .settings import files_root
 

@@ -1,9 +1,9 @@
 """Render settings: resolution, engine (Workbench, Eevee, Cycles) with samples and film
 transparency, colour management, and a read of all of them (toolset camera_light)."""
 
-from .camera_light_common import enum_choices, set_enum, version
+from .camera_light_common import enum_choices, set_enum
 from .camera_light_compat import ENGINES, engine_id, engine_name, look_identifier
-from .ops_common import changed, current_scene, registry
+from .ops_common import changed, current_scene, registry, version
 from .registry import BOOLEAN, INTEGER, NAME, NUMBER, Kind, OpError, Param, bad_params, one_of
 
 MAX_SIDE = 16384

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from blender_helpers import printed_json
 from conftest import clean_env, error_of, headless_command
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "Services" / "mcp-front" / "Core" / "Tools" / "catalogue.json"
@@ -33,7 +34,7 @@ def client(factory_client):
 
 def py(client, code):
     """Run Python in Blender; return what it printed, parsed as JSON."""
-    return json.loads(client.call("code.execute", {"code": "import json\n" + code.lstrip("\n")})["result"])
+    return printed_json(client, "import json\n" + code.lstrip("\n"))
 
 
 def forward_of(client, name):

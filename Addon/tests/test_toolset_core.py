@@ -8,31 +8,18 @@ import struct
 
 import pytest
 
-from conftest import clean_env, error_of, headless_command
+from blender_helpers import addon_with_files_root, printed_json
+from conftest import error_of
 
 
-@pytest.fixture(scope="module")
-def files_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("core-files")
-
-
-@pytest.fixture(scope="module")
-def addon(launch_blender, files_root):
-    process = launch_blender(headless_command("--port", "0"), clean_env(BMCP_FILES_ROOT=str(files_root)))
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def client(factory_client):
-    return factory_client
+files_root, addon, client = addon_with_files_root("core-files")
 
 
 def world_axis(client, name, axis):
     # matrix_world is refreshed by an evaluation; headless, nothing else runs one between calls.
     code = (f"bpy.context.view_layer.update()\no = bpy.data.objects['{name}']\n"
             f"print([round(v, 9) for v in o.matrix_world.to_3x3() @ mathutils.Vector({axis})])")
-    return json.loads(client.call("code.execute", {"code": code})["result"])
+    return printed_json(client, code)
 
 
 def test_create_object_rotation_is_radians(client):

@@ -1,38 +1,21 @@
 """The import_export toolset against a real headless Blender: a scene is exported (file.export,
 export_ply), then imported per format, and the imported meshes are looked at in the scene."""
 
-import json
 import os
 
 import pytest
 
-from conftest import clean_env, error_of, headless_command
+from blender_helpers import addon_with_files_root, expression_json, printed as py, printed_json
+from conftest import error_of
 
 
-@pytest.fixture(scope="module")
-def files_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("import-export-root")
-
-
-@pytest.fixture(scope="module")
-def addon(launch_blender, files_root):
-    process = launch_blender(headless_command("--port", "0"), clean_env(BMCP_FILES_ROOT=str(files_root)))
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def client(factory_client):
-    return factory_client
-
-
-def py(client, code):
-    return client.call("code.execute", {"code": code})["result"].strip()
+files_root, addon, client = addon_with_files_root("import-export-root")
 
 
 def mesh_counts(client, name):
     """(vertices, faces) of a mesh object, read from the scene."""
-    return tuple(json.loads(py(client, f"m = bpy.data.objects[{name!r}].data\nprint(json.dumps([len(m.vertices), len(m.polygons)]))".replace("print(", "import json\nprint(", 1))))
+    return tuple(printed_json(client, f"import json\nm = bpy.data.objects[{name!r}].data\n"
+                                      "print(json.dumps([len(m.vertices), len(m.polygons)]))"))
 
 
 def clear_scene(client):
@@ -73,7 +56,7 @@ def test_export_then_import_brings_the_cube_back(client, files_root, fmt):
     info = client.call("object.info", {"name": mesh["name"]})
     assert info["dimensions"] == pytest.approx([2, 2, 2], abs=1e-3)
     assert result["changed"]["created"] == [entry["name"] for entry in result["objects"]]
-    assert set(result["changed"]["created"]) == set(json.loads(py(client, "import json\nprint(json.dumps([o.name for o in bpy.context.scene.objects]))")))
+    assert set(result["changed"]["created"]) == set(expression_json(client, "[o.name for o in bpy.context.scene.objects]"))
 
 
 def test_import_scale_scales_the_top_level_objects(client, files_root):

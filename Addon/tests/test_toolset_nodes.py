@@ -1,33 +1,13 @@
 """The nodes toolset against a real headless Blender: geometry-node groups change the
 evaluated mesh, shader nodes are linked in the material's tree, values land on sockets."""
 
-import json
-
 import pytest
 
-from conftest import clean_env, error_of, headless_command
+from blender_helpers import addon_with_files_root, printed_json as py
+from conftest import error_of
 
 
-@pytest.fixture(scope="module")
-def files_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("nodes-files")
-
-
-@pytest.fixture(scope="module")
-def addon(launch_blender, files_root):
-    process = launch_blender(headless_command("--port", "0"), clean_env(BMCP_FILES_ROOT=str(files_root)))
-    yield process
-    process.stop()
-
-
-@pytest.fixture
-def client(factory_client):
-    return factory_client
-
-
-def py(client, code):
-    """What the code prints, as JSON."""
-    return json.loads(client.call("code.execute", {"code": code})["result"])
+files_root, addon, client = addon_with_files_root("nodes-files")
 
 
 def links_of(client, tree_expr):

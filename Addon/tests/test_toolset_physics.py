@@ -1,9 +1,9 @@
 """The physics toolset against a real headless Blender: rigid bodies, collision, cloth, gravity,
 the rigid-body world and bakes, each checked in the scene (a baked cube really falls)."""
 
-import json
-
 import pytest
+
+from blender_helpers import expression_json as scene_json, printed as py
 
 FALLING = {"object": "Cube"}
 
@@ -13,12 +13,6 @@ def client(factory_client):
     return factory_client
 
 
-def py(client, code):
-    return client.call("code.execute", {"code": code})["result"].strip()
-
-
-def scene_json(client, expression):
-    return json.loads(py(client, f"import json\nprint(json.dumps({expression}))"))
 
 
 def z_at(client, name, frame):
