@@ -123,7 +123,7 @@ def test_modifier_object_pointer_by_name(client):
 
 def test_modifier_refusals_change_nothing(client):
     error = error_of(client.request("modifier.add", {"object": "Cube", "type": "SPARKLE"}))
-    assert error["code"] == "bad_params" and "got 'SPARKLE'" in error["message"] and "BEVEL" in error["message"]
+    assert error["code"] == "bad_params" and "'SPARKLE'" in error["message"] and "'BEVEL'" in error["message"]
     error = error_of(client.request("modifier.add", {"object": "Cube", "type": "BEVEL", "settings": {"width": 0.1, "wobble": 1}}))
     assert error["code"] == "bad_params"
     assert "BEVEL modifier has no setting 'wobble'" in error["message"] and "segments" in error["message"]

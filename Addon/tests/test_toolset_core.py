@@ -89,3 +89,18 @@ def test_registry_refuses_with_the_unit_when_a_param_has_one(client):
     assert error["message"] == "arch.roof: param 'gable_fraction' must be between 0.2 and 0.8, got 0.9"
     error = error_of(client.request("arch.column_grid", {"nx": 0}))
     assert "param 'nx' must be an integer between 1 and 50, got int 0" in error["message"]
+
+
+def test_every_modifier_type_the_schema_names_is_one_this_blender_has(client):
+    """MODIFIER_TYPES is the add_modifier enum; a Blender that lacked one would refuse a call
+    the schema allows (this runs on 3.4 and on 5.0 in CI)."""
+    from result_shapes import CATALOGUE
+
+    tools = {tool["name"]: tool for tool in json.loads(CATALOGUE.read_text())["tools"]}
+    MODIFIER_TYPES = tools["add_modifier"]["inputSchema"]["properties"]["type"]["enum"]
+    assert "SUBSURF" in MODIFIER_TYPES
+    code = "import bpy, json\nprint(json.dumps([i.identifier for i in bpy.types.Modifier.bl_rna.properties['type'].enum_items]))"
+    have = set(json.loads(client.call("code.execute", {"code": code})["result"]))
+    assert set(MODIFIER_TYPES) <= have, sorted(set(MODIFIER_TYPES) - have)
+    made = client.call("modifier.add", {"object": "Cube", "type": "weld"})
+    assert made["type"] == "WELD"
