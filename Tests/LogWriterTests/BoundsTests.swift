@@ -48,6 +48,9 @@ import Testing
         let log = try String(contentsOfFile: "\(data)/sessions/s-7/command.log", encoding: .utf8)
         #expect(log.split(separator: "\n").count == 2)
         #expect(files.rememberedSessions == 1)
+        // Sessions never closed are remembered up to a cap, not for ever.
+        for index in 0..<(SessionFiles.rememberedFolders + 100) { _ = try files.folder("s-open-\(index)") }
+        #expect(files.rememberedSessions <= SessionFiles.rememberedFolders)
     }
 
     @Test func aClosedSessionsFilesAreClosed() throws {

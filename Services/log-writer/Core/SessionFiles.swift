@@ -19,6 +19,8 @@ final class SessionFiles {
     private var partial: (event: String, done: Set<String>)?
     /// Checked session folders (checking an id costs more than writing its line).
     private var folders: [String: URL] = [:]
+    /// How many checked folders are kept at most.
+    static let rememberedFolders = 4096
     /// Lines in each session's command.log, once counted.
     private var commandCounts: [String: Int] = [:]
 
@@ -67,7 +69,10 @@ final class SessionFiles {
             throw BusError(code: ErrorCode.badParams, message: "session id '\(session)' is not a safe folder name")
         }
         let folder = root.appendingPathComponent(session, isDirectory: true)
-        if folders.count < 100_000 { folders[session] = folder }
+        // A cache, not a record: a design.md rendered just after its session closed puts the
+        // folder back, so it is emptied when full rather than left to grow with every session.
+        if folders.count >= Self.rememberedFolders { folders.removeAll(keepingCapacity: true) }
+        folders[session] = folder
         return folder
     }
 
