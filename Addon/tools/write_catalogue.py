@@ -20,6 +20,11 @@ sys.path.insert(0, str(ROOT / "Addon"))
 # bmesh and mathutils are importable only once bpy is.
 import bpy  # noqa: E402,F401
 
+sys.path.insert(0, str(ROOT / "Addon"))
+import serve  # noqa: E402  (its start_coverage: under scripts/test.sh this run is measured too)
+
+serve.start_coverage(str(ROOT / "Addon"))
+
 from bmcp_addon import architecture, commands, front_tools  # noqa: E402,F401  (register every op and tool)
 from bmcp_addon.catalogue import catalogue_json, tools_markdown  # noqa: E402
 from bmcp_addon.ops_common import registry  # noqa: E402
