@@ -15,6 +15,20 @@ import Testing
         #expect(objectInfo.runner == .addon(op: "object.info"))
     }
 
+    @Test func sessionIDMayBeLeftOutButIsCheckedWhenGiven() throws {
+        #expect(try objectInfo.check(["object_name": "Cube"]) == ["object_name": "Cube"])
+        #expect(try objectInfo.check(["object_name": "Cube", "session_id": "s-1"])["session_id"] == "s-1")
+        do {
+            _ = try objectInfo.check(["object_name": "Cube", "session_id": 5])
+            Issue.record("accepted a number for session_id")
+        } catch {
+            #expect(error.description == "get_object_info: argument 'session_id' must be a non-empty string, got number 5")
+        }
+        #expect(throws: ArgumentError.self) { try objectInfo.check(["object_name": "Cube", "session_id": ""]) }
+        let log = catalogue.byName["get_session_log"]!
+        #expect(try log.check(["session_id": "s-2", "tail": 5]) == ["session_id": "s-2", "tail": 5])
+    }
+
     @Test func wrongTypeNamesTheArgumentAndWhatCame() {
         #expect(throws: ArgumentError.self) { try objectInfo.check(["object_name": 42]) }
         do {

@@ -27,17 +27,18 @@ struct ArgumentSchema: Sendable {
         }
     }
 
-    /// The checked arguments, enum names in their declared spelling. `ignoring` names
-    /// arguments handled before this check (`session_id`).
-    func check(_ arguments: [String: JSONValue], ignoring: Set<String> = []) throws(ArgumentError) -> [String: JSONValue] {
+    /// The checked arguments, enum names in their declared spelling. `mayOmit` names required
+    /// arguments a caller may still leave out (`session_id`, which mcp-front resolves then);
+    /// given, they are checked like any other.
+    func check(_ arguments: [String: JSONValue], mayOmit: Set<String> = []) throws(ArgumentError) -> [String: JSONValue] {
         var checked: [String: JSONValue] = [:]
         for name in required where arguments[name] == nil || arguments[name] == .null {
-            guard !ignoring.contains(name) else { continue }
+            guard !mayOmit.contains(name) else { continue }
             throw ArgumentError(description: "\(tool): missing required argument '\(name)' (\(properties[name]!.expected))")
         }
-        for (name, value) in arguments.sorted(by: { $0.key < $1.key }) where !ignoring.contains(name) {
+        for (name, value) in arguments.sorted(by: { $0.key < $1.key }) {
             guard let rule = properties[name] else {
-                let known = properties.keys.filter { !ignoring.contains($0) }.sorted()
+                let known = properties.keys.filter { !mayOmit.contains($0) }.sorted()
                 throw ArgumentError(description:
                     "\(tool): unexpected argument '\(name)'; it takes \(known.isEmpty ? "no arguments" : known.joined(separator: ", "))")
             }

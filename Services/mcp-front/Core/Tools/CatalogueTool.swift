@@ -62,17 +62,17 @@ struct CatalogueTool: Sendable {
             outputSchema: output.map(MCP.Value.init))
     }
 
-    /// The call's arguments checked against the schema; `session_id` is left to the caller,
-    /// which resolves it (and lets a client leave it out, as older clients do).
+    /// The call's arguments checked against the schema. A tool acting in a session may be
+    /// called without `session_id`, as older clients do: the caller resolves it then.
     func check(_ arguments: [String: JSONValue]) throws(ArgumentError) -> [String: JSONValue] {
-        try schema.check(arguments, ignoring: inSession ? ["session_id"] : [])
+        try schema.check(arguments, mayOmit: inSession ? ["session_id"] : [])
     }
 
-    /// The op params for checked tool arguments: renamed where the tool keeps another name.
+    /// The op params for checked tool arguments: without `session_id` (the session is the
+    /// request's, not a param), renamed where the tool keeps another name.
     func params(_ arguments: [String: JSONValue]) -> JSONValue {
-        guard !rename.isEmpty else { return .object(arguments) }
         var params: [String: JSONValue] = [:]
-        for (key, value) in arguments { params[rename[key] ?? key] = value }
+        for (key, value) in arguments where !(inSession && key == "session_id") { params[rename[key] ?? key] = value }
         return .object(params)
     }
 

@@ -28,9 +28,7 @@ struct ToolCalls: Sendable {
             case .broker(let op):
                 return try await session(tool, op: op, checked: tool.check(arguments))
             case .front(let name):
-                var checked = try tool.check(arguments)
-                if tool.inSession, case .string(let id)? = arguments["session_id"], !id.isEmpty { checked["session_id"] = .string(id) }
-                return try await front(tool, name, checked: checked)
+                return try await front(tool, name, checked: tool.check(arguments))
             }
         } catch let error as ArgumentError {
             return Self.refusal(error.description)
@@ -40,13 +38,8 @@ struct ToolCalls: Sendable {
     }
 
     private func scene(_ tool: CatalogueTool, op: String, arguments: [String: JSONValue], progress: ToolProgress) async throws -> CallTool.Result {
-        let explicit: String?
-        switch arguments["session_id"] {
-        case nil, .null?: explicit = nil
-        case .string(let id)? where !id.isEmpty: explicit = id
-        case let other?: throw ArgumentError(description: "\(tool.name): argument 'session_id' must be a non-empty string, got \(other.typeName) \(other.short)")
-        }
         let checked = try tool.check(arguments)
+        let explicit = checked["session_id"]?.stringValue
         let session = try await connection.resolve(explicit: explicit, broker: broker, timeout: timeout)
         var request = Envelope.request(op: op, session: session, params: tool.params(checked), source: connection.client)
         request.meta = ["tool": .string(tool.name)]
