@@ -20,7 +20,6 @@ sys.path.insert(0, str(ROOT / "Addon"))
 # bmesh and mathutils are importable only once bpy is.
 import bpy  # noqa: E402,F401
 
-sys.path.insert(0, str(ROOT / "Addon"))
 import serve  # noqa: E402  (its start_coverage: under scripts/test.sh this run is measured too)
 
 serve.start_coverage(str(ROOT / "Addon"))
